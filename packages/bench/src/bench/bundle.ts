@@ -1,0 +1,90 @@
+/**
+ * 5. Bundle size: what an application ships when it imports one client and calls one operation
+ * (`createEspayClient` + inquiry; `createIakClient` + inquiry), bundled by esbuild for Node (built-ins
+ * external), minified, then gzipped. The esbuild metafile says which packages and files take the space.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { areaOf } from './client-overhead.js';
+import { BENCH_DIR, REPO_DIR } from './util.js';
+
+export interface BundleFigures {
+  name: string;
+  entry: string;
+  minifiedBytes: number;
+  gzipBytes: number;
+  /** Minified bytes in the output by package, largest first. */
+  packages: Array<{ name: string; bytes: number }>;
+  /** Largest input files. */
+  files: Array<{ path: string; bytes: number }>;
+  /**
+   * Files the bundle reads at run time and so must ship beside it: @billerkit/specs loads its JSON with
+   * readFileSync (all of them, at import), which no bundler can inline.
+   */
+  runtimeData: Array<{ file: string; bytes: number; gzipBytes: number }>;
+}
+
+const ENTRIES = {
+  '@billerkit/espay (createEspayClient + inquiry)': `
+import { createEspayClient } from '@billerkit/espay';
+export async function run(options) {
+  const espay = createEspayClient(options);
+  return espay.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' });
+}`,
+  '@billerkit/iak (createIakClient + inquiry)': `
+import { createIakClient } from '@billerkit/iak';
+export async function run(options) {
+  const iak = createIakClient(options);
+  return iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
+}`,
+};
+
+export async function measureBundles(): Promise<BundleFigures[]> {
+  const out: BundleFigures[] = [];
+  for (const [name, entry] of Object.entries(ENTRIES)) {
+    const result = await build({
+      stdin: { contents: entry, resolveDir: BENCH_DIR, loader: 'js', sourcefile: 'entry.js' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      minify: true,
+      treeShaking: true,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: REPO_DIR,
+    });
+    const code = result.outputFiles[0]!.contents;
+    const inputs = Object.values(result.metafile.outputs)[0]!.inputs;
+    const packages = new Map<string, number>();
+    const files: Array<{ path: string; bytes: number }> = [];
+    for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
+      const pkg = path === 'entry.js' ? '(entry)' : areaOf(`/${path}`, '');
+      packages.set(pkg, (packages.get(pkg) ?? 0) + bytesInOutput);
+      files.push({ path: path.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^(\.\.\/)+/, ''), bytes: bytesInOutput });
+    }
+    const loadsSpecs = Object.keys(inputs).some((path) => /(^|\/)specs\/dist\/index\.js$/.test(path));
+    const specsDist = join(REPO_DIR, 'specs', 'dist');
+    const runtimeData = loadsSpecs
+      ? readdirSync(specsDist)
+          .filter((f) => f.endsWith('.json'))
+          .map((file) => {
+            const data = readFileSync(join(specsDist, file));
+            return { file: `specs/dist/${file}`, bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
+          })
+      : [];
+    out.push({
+      name,
+      runtimeData,
+      entry: entry.trim(),
+      minifiedBytes: code.length,
+      gzipBytes: gzipSync(code, { level: 9 }).length,
+      packages: [...packages].sort((a, b) => b[1] - a[1]).map(([n, bytes]) => ({ name: n, bytes })),
+      files: files.sort((a, b) => b.bytes - a.bytes).slice(0, 8),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,253 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { AuthenticationError, ConnectionError, MalformedResponseError, RequestAbortedError, TimeoutError } from './errors.js';
+import { createRedactor } from './redact.js';
+import { parseJsonBody } from './response.js';
+import { backoffDelay, createTransport, type TransportRequest } from './transport.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+const routes = new Map<string, Handler>();
+const hits = new Map<string, number>();
+const sockets = new Set<import('node:net').Socket>();
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = req.url ?? '/';
+      hits.set(path, (hits.get(path) ?? 0) + 1);
+      const handler = routes.get(path);
+      if (!handler) {
+        res.writeHead(404).end('no route');
+        return;
+      }
+      handler(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+beforeEach(() => {
+  routes.clear();
+  hits.clear();
+});
+
+const json = (res: ServerResponse, status: number, value: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+};
+
+function req(path: string, extra: Partial<TransportRequest> = {}): TransportRequest {
+  return { operation: 'op', url: `${base}${path}`, body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, idempotent: false, ...extra };
+}
+
+describe('transport over a real loopback server', () => {
+  it('sends the body exactly as given and returns status, body and headers', async () => {
+    routes.set('/echo', (r, res, body) => json(res, 200, { method: r.method, ct: r.headers['content-type'], body }));
+    const t = createTransport({ provider: 'espay' });
+    const res = await t.send(req('/echo', { body: 'x=1&y=a%20b' }));
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ method: 'POST', ct: 'application/x-www-form-urlencoded', body: 'x=1&y=a%20b' });
+    expect(res.attempts).toBe(1);
+    expect(res.contentType).toContain('application/json');
+  });
+
+  it('never retries a non-idempotent call, even on 503', async () => {
+    routes.set('/pay', (_r, res) => json(res, 503, { error: 'busy' }));
+    const t = createTransport({ provider: 'espay', retry: { baseDelayMs: 1 } });
+    const res = await t.send(req('/pay'));
+    expect(res.status).toBe(503);
+    expect(hits.get('/pay')).toBe(1);
+  });
+
+  it('retries an idempotent call on 503 with backoff, then succeeds', async () => {
+    routes.set('/status', (_r, res) => (hits.get('/status') === 1 ? json(res, 503, {}) : json(res, 200, { ok: true })));
+    const t = createTransport({ provider: 'espay', retry: { baseDelayMs: 5, maxRetries: 2 } });
+    const res = await t.send(req('/status', { idempotent: true }));
+    expect(res.status).toBe(200);
+    expect(res.attempts).toBe(2);
+    expect(hits.get('/status')).toBe(2);
+  });
+
+  it('retries an idempotent call after a connection reset; a payment gets ConnectionError once', async () => {
+    routes.set('/reset', (r, res) => {
+      if (hits.get('/reset') === 1) r.socket.destroy();
+      else json(res, 200, { ok: true });
+    });
+    const t = createTransport({ provider: 'iak', retry: { baseDelayMs: 5 } });
+    expect((await t.send(req('/reset', { idempotent: true }))).attempts).toBe(2);
+
+    hits.clear();
+    routes.set('/reset-pay', (r) => r.socket.destroy());
+    const err = await t.send(req('/reset-pay')).catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.requestMaybeReceived).toBe(true);
+    expect(hits.get('/reset-pay')).toBe(1);
+  });
+
+  it('times out before any response: TimeoutError phase before-response, sent once', async () => {
+    routes.set('/hang', () => {});
+    const t = createTransport({ provider: 'espay', timeoutMs: 150 });
+    const started = Date.now();
+    const err = await t.send(req('/hang')).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.phase).toBe('before-response');
+    expect(err.limit).toBe('attempt');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(hits.get('/hang')).toBe(1);
+  });
+
+  it('a slow-drip body still ends at the timeout: phase during-body', async () => {
+    routes.set('/drip', (_r, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{');
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const t = createTransport({ provider: 'espay', timeoutMs: 250 });
+    const started = Date.now();
+    const err = await t.send(req('/drip')).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.phase).toBe('during-body');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('the total deadline caps retries of an idempotent call', async () => {
+    routes.set('/slow', () => {});
+    const t = createTransport({ provider: 'espay', timeoutMs: 200, totalTimeoutMs: 450, retry: { maxRetries: 10, baseDelayMs: 10 } });
+    const started = Date.now();
+    const err = await t.send(req('/slow', { idempotent: true })).catch((e) => e);
+    const elapsed = Date.now() - started;
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(elapsed).toBeGreaterThanOrEqual(380);
+    expect(elapsed).toBeLessThan(1500);
+    expect(hits.get('/slow')).toBeGreaterThanOrEqual(2);
+    expect(hits.get('/slow')).toBeLessThanOrEqual(3);
+  });
+
+  it('caps the response size, with and without Content-Length', async () => {
+    const big = 'x'.repeat(64 * 1024);
+    routes.set('/big', (_r, res) => res.writeHead(200, { 'content-length': String(big.length) }).end(big));
+    routes.set('/big-chunked', (_r, res) => {
+      res.writeHead(200);
+      for (let i = 0; i < 8; i++) res.write(big.slice(0, 8192));
+      res.end();
+    });
+    const t = createTransport({ provider: 'espay', maxResponseBytes: 32 * 1024 });
+    for (const path of ['/big', '/big-chunked']) {
+      const err = await t.send(req(path)).catch((e) => e);
+      expect(err, path).toBeInstanceOf(MalformedResponseError);
+      expect(err.message).toMatch(/larger than 32768 bytes/);
+    }
+  });
+
+  it('connection refused: ConnectionError that certainly did not reach the provider', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const t = createTransport({ provider: 'iak' });
+    const err = await t.send({ ...req('/'), url: `http://127.0.0.1:${port}/x` }).catch((e) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    expect(err.errno).toBe('ECONNREFUSED');
+    expect(err.requestMaybeReceived).toBe(false);
+    expect(err.phase).toBe('before-response');
+  });
+
+  it("the caller's AbortSignal ends the call with RequestAbortedError", async () => {
+    routes.set('/hang2', () => {});
+    const t = createTransport({ provider: 'espay' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const err = await t.send(req('/hang2', { signal: controller.signal })).catch((e) => e);
+    expect(err).toBeInstanceOf(RequestAbortedError);
+  });
+
+  it('a unique secret never reaches logs or errors', async () => {
+    const secret = 'UNIQ-secret-9c2e71';
+    routes.set('/leak', (_r, res) => res.writeHead(500, { 'content-type': 'text/html' }).end(`<html>password=${secret} ${secret}</html>`));
+    const lines: string[] = [];
+    const redactor = createRedactor({ secrets: [secret] });
+    const t = createTransport({ provider: 'espay', redactor, logger: { debug: (m, meta) => lines.push(`${m} ${JSON.stringify(meta)}`) } });
+    const res = await t.send(req(`/leak?k=${secret}`, { body: `password=${secret}&signature=abc&note=${encodeURIComponent(secret)}` }));
+    const err = (() => {
+      try {
+        parseJsonBody(res, { provider: 'espay', redactor });
+      } catch (e) {
+        return e as MalformedResponseError;
+      }
+    })();
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    const everything = [...lines, err?.message, err?.rawBody, JSON.stringify(err?.toJSON()), err?.stack].join('\n');
+    expect(everything).not.toContain(secret);
+    expect(everything).toContain('[REDACTED]');
+  });
+});
+
+describe('parseJsonBody', () => {
+  const fake = (status: number, body: string, contentType = 'application/json') => ({
+    status,
+    headers: new Headers(),
+    body,
+    bytes: body.length,
+    contentType,
+    url: 'http://x',
+    attempts: 1,
+    durationMs: 1,
+    request: { operation: 'op' },
+  });
+  it('401 is an AuthenticationError with the status', () => {
+    const err = (() => {
+      try {
+        parseJsonBody(fake(401, '{"error":"unauthorized"}'), { provider: 'espay' });
+      } catch (e) {
+        return e as AuthenticationError;
+      }
+    })();
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err?.httpStatus).toBe(401);
+  });
+  it('empty, HTML, truncated and scalar bodies are malformed; the raw body is kept', () => {
+    for (const [body, ct] of [
+      ['', 'application/json'],
+      ['<!DOCTYPE html><html><body>502 Bad Gateway</body></html>', 'application/json'],
+      ['{"ok":true}', 'text/html'],
+      ['{"error_code":"0000","amount":"125', 'application/json'],
+      ['42', 'application/json'],
+    ] as const) {
+      try {
+        parseJsonBody(fake(200, body, ct), { provider: 'espay' });
+        expect.unreachable(body);
+      } catch (e) {
+        expect(e, body).toBeInstanceOf(MalformedResponseError);
+        expect((e as MalformedResponseError).rawBody).toBe(body);
+      }
+    }
+  });
+  it('returns parsed objects, BOM tolerated', () => {
+    expect(parseJsonBody(fake(200, '\uFEFF{"a":1}'), { provider: 'iak' })).toEqual({ a: 1 });
+  });
+});
+
+describe('backoffDelay', () => {
+  it('grows exponentially, is capped and jittered into [50%, 100%]', () => {
+    expect(backoffDelay(1, { baseDelayMs: 100 }, () => 1)).toBe(100);
+    expect(backoffDelay(3, { baseDelayMs: 100 }, () => 1)).toBe(400);
+    expect(backoffDelay(3, { baseDelayMs: 100 }, () => 0)).toBe(200);
+    expect(backoffDelay(20, { baseDelayMs: 100, maxDelayMs: 1000 }, () => 1)).toBe(1000);
+  });
+});

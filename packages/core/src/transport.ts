@@ -1,0 +1,375 @@
+/**
+ * HTTP over `fetch` with the guarantees both clients need:
+ * - a per-attempt timeout AND a total deadline, combined with the caller's AbortSignal;
+ * - a response size cap enforced while streaming, so neither a huge nor a slow-drip body can
+ *   hold a caller past the deadline;
+ * - network failures → ConnectionError, timeouts → TimeoutError (with the phase they hit);
+ * - retries with capped exponential backoff + jitter ONLY for calls the caller marks idempotent.
+ *   Payments are never retried here; see `confirmPayment` for the safe way.
+ */
+import {
+  type BillerkitError,
+  ConnectionError,
+  MalformedResponseError,
+  type Provider,
+  RequestAbortedError,
+  type RequestSummary,
+  TimeoutError,
+} from './errors.js';
+import { createRedactor, createSafeLogger, type Logger, type Redactor } from './redact.js';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_TOTAL_TIMEOUT_MS = 90_000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export interface RetryOptions {
+  /** Retries after the first attempt, for idempotent calls only. Default 2. */
+  maxRetries?: number;
+  /** First backoff delay; doubles per retry. Default 250 ms. */
+  baseDelayMs?: number;
+  /** Cap of a single backoff delay. Default 4000 ms. */
+  maxDelayMs?: number;
+}
+
+export interface TransportOptions {
+  provider: Provider;
+  /** Injectable fetch; defaults to the global one. */
+  fetch?: FetchLike;
+  /** Per-attempt timeout (headers + body). Default 30 s. */
+  timeoutMs?: number;
+  /** Deadline across all attempts and backoff sleeps. Default 90 s. */
+  totalTimeoutMs?: number;
+  /** Larger responses fail with MalformedResponseError. Default 5 MiB. */
+  maxResponseBytes?: number;
+  retry?: RetryOptions;
+  logger?: Logger;
+  /** Redactor with the client's secrets; every log line goes through it. */
+  redactor?: Redactor;
+  /** Jitter source in [0, 1); injectable for tests. */
+  random?: () => number;
+}
+
+export interface TransportRequest {
+  /** Operation name for logs and errors. */
+  operation: string;
+  method?: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /**
+   * True only for calls that are safe to send twice (inquiries, status, balance, price lists).
+   * Non-idempotent calls get exactly one attempt.
+   */
+  idempotent: boolean;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  totalTimeoutMs?: number;
+  /** Caller references for error summaries (rq_uuid, order_id …). */
+  references?: Record<string, string>;
+}
+
+export interface TransportResponse {
+  status: number;
+  headers: Headers;
+  /** Body decoded as UTF-8 (invalid sequences replaced). */
+  body: string;
+  bytes: number;
+  contentType: string;
+  url: string;
+  /** Number of attempts made, 1 when no retry happened. */
+  attempts: number;
+  durationMs: number;
+  request: RequestSummary;
+}
+
+export interface Transport {
+  readonly provider: Provider;
+  send(request: TransportRequest): Promise<TransportResponse>;
+}
+
+/** Capped exponential backoff with jitter in [50%, 100%] of the step (retry numbers start at 1). */
+export function backoffDelay(retry: number, options: RetryOptions = {}, random: () => number = Math.random): number {
+  const base = options.baseDelayMs ?? 250;
+  const max = options.maxDelayMs ?? 4000;
+  const step = Math.min(max, base * 2 ** Math.max(0, retry - 1));
+  return Math.round(step * (0.5 + 0.5 * random()));
+}
+
+/** Sleeps, rejecting with the signal's reason as soon as it aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** HTTP statuses an idempotent call may retry: request timeout, throttling, gateway/server errors. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 429 || status === 502 || status === 503 || status === 504 || status === 500;
+}
+
+/** Transport errors an idempotent call may retry. A deadline or caller abort is final. */
+export function isRetryableError(error: unknown): boolean {
+  if (error instanceof ConnectionError) return true;
+  if (error instanceof TimeoutError) return error.limit === 'attempt';
+  return false;
+}
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errnoOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    const errors = (current as { errors?: unknown }).errors; // AggregateError from happy-eyeballs
+    if (Array.isArray(errors) && errors.length > 0) {
+      const inner = errnoOf(errors[0]);
+      if (inner) return inner;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function retryAfterMs(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function createTransport(options: TransportOptions): Transport {
+  const provider = options.provider;
+  const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const redactor = options.redactor ?? createRedactor();
+  const log = createSafeLogger(options.logger, redactor);
+  const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const random = options.random ?? Math.random;
+  const maxRetries = options.retry?.maxRetries ?? 2;
+
+  async function attemptOnce(req: TransportRequest, summary: RequestSummary, deadline: AbortSignal, perAttemptMs: number, totalMs: number) {
+    const attemptSignal = AbortSignal.timeout(perAttemptMs);
+    const signals = [attemptSignal, deadline];
+    if (req.signal) signals.push(req.signal);
+    const signal = AbortSignal.any(signals);
+    let phase: 'before-response' | 'during-body' = 'before-response';
+    const started = Date.now();
+    log.debug(`${provider} ${req.operation} request`, {
+      provider,
+      operation: req.operation,
+      method: req.method ?? 'POST',
+      url: req.url,
+      attempt: summary.attempt,
+      body: req.body,
+    });
+    try {
+      const response = await fetchImpl(req.url, {
+        method: req.method ?? 'POST',
+        headers: req.headers,
+        body: req.body,
+        signal,
+        redirect: 'manual',
+      });
+      phase = 'during-body';
+      const { text, bytes } = await readCapped(response, signal, cap, provider, summary);
+      const contentType = response.headers.get('content-type') ?? '';
+      log.debug(`${provider} ${req.operation} response`, {
+        provider,
+        operation: req.operation,
+        status: response.status,
+        attempt: summary.attempt,
+        durationMs: Date.now() - started,
+        contentType,
+        body: text.length > 4000 ? `${text.slice(0, 4000)}…` : text,
+      });
+      return { response, text, bytes, contentType };
+    } catch (error) {
+      const mapped = mapError(error, phase, { req, summary, attemptSignal, deadline, perAttemptMs, totalMs });
+      log.debug(`${provider} ${req.operation} failed`, {
+        provider,
+        operation: req.operation,
+        attempt: summary.attempt,
+        durationMs: Date.now() - started,
+        error: mapped.name,
+        message: mapped.message,
+      });
+      throw mapped;
+    }
+  }
+
+  function mapError(
+    error: unknown,
+    phase: 'before-response' | 'during-body',
+    ctx: { req: TransportRequest; summary: RequestSummary; attemptSignal: AbortSignal; deadline: AbortSignal; perAttemptMs: number; totalMs: number },
+  ): BillerkitError {
+    const base = { provider, request: ctx.summary, redactor, cause: error };
+    if (error instanceof MalformedResponseError) return error;
+    const where = phase === 'before-response' ? 'before any response arrived' : 'while reading the response body';
+    if (ctx.req.signal?.aborted) {
+      return new RequestAbortedError({ ...base, message: `${provider} ${ctx.req.operation}: aborted by the caller ${where}` });
+    }
+    if (ctx.deadline.aborted) {
+      return new TimeoutError({
+        ...base,
+        phase,
+        limit: 'deadline',
+        timeoutMs: ctx.totalMs,
+        message: `${provider} ${ctx.req.operation}: total deadline of ${ctx.totalMs} ms passed ${where}`,
+      });
+    }
+    if (ctx.attemptSignal.aborted) {
+      return new TimeoutError({
+        ...base,
+        phase,
+        limit: 'attempt',
+        timeoutMs: ctx.perAttemptMs,
+        message: `${provider} ${ctx.req.operation}: no complete answer within ${ctx.perAttemptMs} ms (${where})`,
+      });
+    }
+    const errno = errnoOf(error);
+    const detail = errno ?? (error instanceof Error ? error.message : String(error));
+    return new ConnectionError({
+      ...base,
+      phase,
+      errno,
+      requestMaybeReceived: phase === 'during-body' || errno === undefined || !NOT_SENT_CODES.has(errno),
+      message: `${provider} ${ctx.req.operation}: connection failed ${where} (${detail})`,
+    });
+  }
+
+  async function send(req: TransportRequest): Promise<TransportResponse> {
+    const perAttemptMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const totalMs = req.totalTimeoutMs ?? options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    const started = Date.now();
+    const deadline = AbortSignal.timeout(totalMs);
+    const sleepSignal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
+    const retries = req.idempotent ? maxRetries : 0;
+    for (let attempt = 1; ; attempt++) {
+      const summary: RequestSummary = {
+        operation: req.operation,
+        method: req.method ?? 'POST',
+        url: req.url,
+        attempt,
+        ...(req.references ? { references: req.references } : {}),
+      };
+      let delay: number | undefined;
+      try {
+        const { response, text, bytes, contentType } = await attemptOnce(req, summary, deadline, perAttemptMs, totalMs);
+        if (attempt <= retries && isRetryableStatus(response.status)) {
+          const hinted = retryAfterMs(response.headers);
+          delay = hinted !== undefined && hinted <= (options.retry?.maxDelayMs ?? 4000) ? hinted : backoffDelay(attempt, options.retry, random);
+          if (Date.now() + delay - started >= totalMs) delay = undefined;
+        }
+        if (delay === undefined) {
+          return {
+            status: response.status,
+            headers: response.headers,
+            body: text,
+            bytes,
+            contentType,
+            url: req.url,
+            attempts: attempt,
+            durationMs: Date.now() - started,
+            request: summary,
+          };
+        }
+        log.debug(`${provider} ${req.operation} retrying after HTTP ${response.status}`, { attempt, delayMs: delay });
+      } catch (error) {
+        if (attempt > retries || !isRetryableError(error)) throw error;
+        delay = backoffDelay(attempt, options.retry, random);
+        if (Date.now() + delay - started >= totalMs) throw error;
+        log.debug(`${provider} ${req.operation} retrying after ${(error as Error).name}`, { attempt, delayMs: delay });
+      }
+      try {
+        await sleep(delay, sleepSignal);
+      } catch {
+        const summaryNow: RequestSummary = { ...summary };
+        if (req.signal?.aborted) {
+          throw new RequestAbortedError({ provider, redactor, request: summaryNow, message: `${provider} ${req.operation}: aborted by the caller between retries` });
+        }
+        throw new TimeoutError({
+          provider,
+          redactor,
+          request: summaryNow,
+          phase: 'before-response',
+          limit: 'deadline',
+          timeoutMs: totalMs,
+          message: `${provider} ${req.operation}: total deadline of ${totalMs} ms passed between retries`,
+        });
+      }
+    }
+  }
+
+  return { provider, send };
+}
+
+/**
+ * Reads a body as UTF-8 with a byte cap, racing every chunk against the abort signal so that a
+ * server dripping one byte at a time still ends at the deadline.
+ */
+async function readCapped(
+  response: Response,
+  signal: AbortSignal,
+  cap: number,
+  provider: Provider,
+  summary: RequestSummary,
+): Promise<{ text: string; bytes: number }> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > cap) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(provider, summary, cap, response.status);
+  }
+  if (!response.body) return { text: '', bytes: 0 };
+  const reader = response.body.getReader();
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      total += value.byteLength;
+      if (total > cap) throw tooLarge(provider, summary, cap, response.status);
+      chunks.push(value);
+    }
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+  const all = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { text: new TextDecoder('utf-8').decode(all), bytes: total };
+}
+
+function tooLarge(provider: Provider, summary: RequestSummary, cap: number, status: number): MalformedResponseError {
+  return new MalformedResponseError({
+    provider,
+    request: summary,
+    httpStatus: status,
+    message: `${provider} ${summary.operation}: response body larger than ${cap} bytes`,
+  });
+}

@@ -1,0 +1,536 @@
+/**
+ * Hostile and malformed answers for the IAK client, in JSON and `<mp>` XML, from a real loopback server:
+ * truncated documents, HTML error pages, XML error documents where JSON is expected (and the other way
+ * round), hostile XML (entities, DTDs, deep nesting), retyped fields, huge bodies, slow drips, stalls, cut
+ * connections, wrong content types, empty bodies, redirects and 4xx/5xx with junk. Every call must settle
+ * within its deadline and either return a result or throw a `BillerkitError` subclass; nothing else may
+ * escape, nothing may hang, and the API key may never appear in an error.
+ *
+ * Scenarios are generated with fast-check (seeded; BILLERKIT_FUZZ_SEED replays a run) and bounded twice:
+ * BILLERKIT_CLIENT_FUZZ_RUNS calls (default 3000) and a wall-clock budget.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { BillerkitError, isBillerkitError } from '@billerkit/core';
+import { type Sandbox, startSandbox } from '@billerkit/sandbox';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createIakClient, type IakClient } from './index.js';
+
+const RUNS = envInt('BILLERKIT_CLIENT_FUZZ_RUNS', 3_000);
+const SEED = envInt('BILLERKIT_FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
+const BUDGET_MS = 40_000;
+const CONCURRENCY = 32;
+const TIMEOUT_MS = 300;
+const TOTAL_TIMEOUT_MS = 900;
+const MAX_RESPONSE_BYTES = 64 * 1024;
+/** A call may take its deadline plus this much (event-loop lag on a busy two-core machine). */
+const SLACK_MS = 1_500;
+
+function envInt(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer`);
+  return parsed;
+}
+
+const CREDENTIALS = { username: '081200000001', apiKey: `iak-${Math.random().toString(36).slice(2)}-secret` };
+
+// ---------------------------------------------------------------------------------------------------------
+// Valid answers, recorded from the embedded sandbox in both formats, as raw material for the mutations
+
+type Format = 'json' | 'xml';
+type Operation = 'inquiry' | 'pay' | 'checkStatus' | 'pricelist' | 'pricelistType' | 'receiptPdf' | 'receiptData' | 'payAndConfirm';
+const OPERATIONS: Operation[] = ['inquiry', 'pay', 'checkStatus', 'pricelist', 'pricelistType', 'receiptPdf', 'receiptData', 'payAndConfirm'];
+type Answer = 'inq-pasca' | 'pay-pasca' | 'checkstatus' | 'pricelist-pasca' | 'receipt-pdf' | 'receipt-data';
+const recorded = new Map<string, Buffer>();
+const key = (answer: Answer, format: Format) => `${answer}:${format}`;
+
+/** Which recorded answer a request asks for: the command in the body, or the receipt path. */
+function answerFor(path: string, body: string): Answer {
+  if (/\/api\/v1\/download\/[^/]+\/1$/.test(path)) return 'receipt-data';
+  if (path.includes('/api/v1/download/')) return 'receipt-pdf';
+  const command = /inq-pasca|pay-pasca|checkstatus|pricelist-pasca/.exec(body)?.[0];
+  return (command ?? 'inq-pasca') as Answer;
+}
+
+async function recordValidAnswers(): Promise<void> {
+  const sandbox: Sandbox = await startSandbox();
+  try {
+    for (const format of ['json', 'xml'] as const) {
+      const client = createIakClient({
+        baseUrl: sandbox.url,
+        ...sandbox.credentials.iak,
+        format,
+        fetch: async (input, init) => {
+          const response = await fetch(input, init);
+          const bytes = Buffer.from(await response.clone().arrayBuffer());
+          const url = new URL(String(input instanceof Request ? input.url : input));
+          const answer = answerFor(url.pathname, typeof init?.body === 'string' ? init.body : '');
+          if (response.status === 200) recorded.set(key(answer, answer.startsWith('receipt') ? 'json' : format), bytes);
+          return response;
+        },
+      });
+      const refId = `FUZZREC${format}${Date.now()}`;
+      const bill = await client.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId });
+      await client.pay({ trId: bill.trId });
+      await client.checkStatus({ refId });
+      await client.pricelist({ type: 'pln' });
+      if (format === 'json') {
+        await client.receipt({ trId: bill.trId });
+        await client.receipt({ trId: bill.trId, format: 'data' });
+      }
+    }
+  } finally {
+    await sandbox.close();
+  }
+  for (const answer of ['inq-pasca', 'pay-pasca', 'checkstatus', 'pricelist-pasca'] as const) {
+    for (const format of ['json', 'xml'] as const) if (!recorded.has(key(answer, format))) throw new Error(`no valid ${answer} ${format} answer was recorded`);
+  }
+  for (const answer of ['receipt-pdf', 'receipt-data'] as const) if (!recorded.has(key(answer, 'json'))) throw new Error(`no valid ${answer} was recorded`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Scenarios
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+type BodyKind =
+  | { kind: 'valid' }
+  | { kind: 'other-format' }
+  | { kind: 'truncated'; at: number }
+  | { kind: 'html' }
+  | { kind: 'xml-error' }
+  | { kind: 'xml-hostile'; variant: number }
+  | { kind: 'retyped'; field: number; value: Json }
+  | { kind: 'dropped'; field: number }
+  | { kind: 'amount'; value: Json }
+  | { kind: 'ids'; value: Json }
+  | { kind: 'code'; value: Json }
+  | { kind: 'huge'; bytes: number }
+  | { kind: 'empty' }
+  | { kind: 'bytes'; bytes: Uint8Array }
+  | { kind: 'json'; value: Json }
+  | { kind: 'deep'; depth: number }
+  | { kind: 'bom' };
+
+type Delivery =
+  | { kind: 'normal' }
+  | { kind: 'drip'; chunkBytes: number; everyMs: number }
+  | { kind: 'stall-before-headers' }
+  | { kind: 'stall-after-headers' }
+  | { kind: 'stall-mid-body' }
+  | { kind: 'cut-mid-body' }
+  | { kind: 'cut-at-once' }
+  | { kind: 'short-content-length' }
+  | { kind: 'long-content-length' }
+  | { kind: 'bad-chunking' };
+
+interface Scenario {
+  status: number;
+  contentType: string | null;
+  extraHeaders: Record<string, string>;
+  body: BodyKind;
+  delivery: Delivery;
+}
+
+const jsonValue: fc.Arbitrary<Json> = fc.oneof(
+  fc.string({ maxLength: 20 }),
+  fc.integer(),
+  fc.double(),
+  fc.constantFrom<Json>(null, true, false, [], {}, '', '1e400', '-1', '12.5', 2 ** 53 + 2, 1e30, -5, 'Rp 2.500'),
+  fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
+);
+
+const bodyKind: fc.Arbitrary<BodyKind> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'valid' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'other-format' as const }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('truncated' as const), at: fc.nat(3_000) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'html' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'xml-error' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('xml-hostile' as const), variant: fc.nat(11) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('retyped' as const), field: fc.nat(40), value: jsonValue }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('dropped' as const), field: fc.nat(40) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('amount' as const), value: jsonValue }) },
+  // Identifiers are what a client reads most strictly (tr_id must be digits, ref_id is echoed back).
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('ids' as const), value: jsonValue }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('code' as const), value: fc.oneof(jsonValue, fc.constantFrom<Json>('00', '39', '42', '201', '06', '100', 0, 1, '000', 'OK')) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), bytes: fc.constantFrom(70_000, 300_000, 2_000_000) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'empty' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 300 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('json' as const), value: jsonValue }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deep' as const), depth: fc.constantFrom(100, 1_000, 100_000) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'bom' as const }) },
+);
+
+const delivery: fc.Arbitrary<Delivery> = fc.oneof(
+  { weight: 12, arbitrary: fc.constant({ kind: 'normal' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('drip' as const), chunkBytes: fc.constantFrom(1, 16), everyMs: fc.constantFrom(5, 50) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'stall-before-headers' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'stall-after-headers' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'stall-mid-body' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'cut-mid-body' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'cut-at-once' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'short-content-length' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'long-content-length' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'bad-chunking' as const }) },
+);
+
+const scenario: fc.Arbitrary<Scenario> = fc.record({
+  status: fc.oneof(
+    { weight: 8, arbitrary: fc.constant(200) },
+    { weight: 3, arbitrary: fc.constantFrom(201, 204, 301, 302, 307, 400, 401, 403, 404, 405, 408, 413, 429, 500, 502, 503, 504, 599) },
+  ),
+  contentType: fc.constantFrom<string | null>(
+    'application/json',
+    'application/xml',
+    'text/xml; charset=utf-8',
+    'application/pdf',
+    'text/html; charset=utf-8',
+    'text/plain',
+    'application/octet-stream',
+    null,
+    '',
+    ';;;',
+  ),
+  extraHeaders: fc.constantFrom<Record<string, string>>(
+    {},
+    {},
+    { 'retry-after': '1' },
+    { 'retry-after': '99999' },
+    { 'retry-after': 'soon' },
+    { location: 'http://127.0.0.1:1/elsewhere' },
+    { 'content-encoding': 'gzip' },
+    { 'www-authenticate': 'Basic realm="x"' },
+  ),
+  body: bodyKind,
+  delivery,
+});
+
+function hostileXml(variant: number): string {
+  const variants: Array<() => string> = [
+    () =>
+      '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><mp><response_code>&c;</response_code><message>x</message></mp>',
+    () => '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY x SYSTEM "file:///etc/passwd">]><mp><response_code>00</response_code><message>&x;</message></mp>',
+    () => `<?xml version="1.0"?><mp>${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}</mp>`,
+    () => `<?xml version="1.0"?><mp>${'<a>'.repeat(40)}x${'</a>'.repeat(40)}</mp>`,
+    () => '<?xml version="1.0"?><mp><response_code>00</response_code><response_code>01</response_code><message>x</message></mp>',
+    () => '<?xml version="1.0"?><mp><data><pasca><code>X</code></pasca><pasca>text</pasca></data></mp>',
+    () => '<?xml version="1.0"?><mp><response_code><![CDATA[00]]></response_code><message>ok</message><price>1e309</price></mp>',
+    () => '<?xml version="1.0"?><mp/>',
+    () => '<?xml version="1.0"?><MP><response_code>00</response_code></MP>',
+    () => '<?xml version="1.0"?><mp xmlns:x="urn:x"><x:response_code>00</x:response_code><message a="1">x</message></mp>',
+    () => '<?xml version="1.0"?><mp><response_code>00</response_code><message>unterminated',
+    () => `<?xml version="1.0"?><mp>${'<x>1</x>'.repeat(20_000)}</mp>`,
+  ];
+  return variants[variant % variants.length]!();
+}
+
+function keysOf(value: unknown): string[] {
+  return value && typeof value === 'object' && !Array.isArray(value) ? Object.keys(value) : [];
+}
+
+/** Mutates the `data` object of a JSON answer, or the n-th leaf element of an XML one. */
+function mutate(valid: Buffer, format: Format, kind: { field: number; value?: Json; drop?: boolean }): Buffer {
+  const text = valid.toString('utf8');
+  if (format === 'xml' || text.trimStart().startsWith('<')) {
+    const leaves = [...text.matchAll(/<([a-z_]+)>([^<]*)<\/\1>/g)];
+    const leaf = leaves[kind.field % Math.max(1, leaves.length)];
+    if (!leaf) return valid;
+    const replacement = kind.drop ? '' : `<${leaf[1]}>${typeof kind.value === 'string' ? kind.value.replace(/&/g, '&amp;').replace(/</g, '&lt;') : JSON.stringify(kind.value) ?? ''}</${leaf[1]}>`;
+    return Buffer.from(text.slice(0, leaf.index) + replacement + text.slice(leaf.index! + leaf[0].length));
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return valid; // the PDF
+  }
+  const data = (parsed['data'] && typeof parsed['data'] === 'object' ? parsed['data'] : parsed) as Record<string, unknown>;
+  const names = keysOf(data);
+  const name = names[kind.field % Math.max(1, names.length)];
+  if (name !== undefined) {
+    if (kind.drop) delete data[name];
+    else data[name] = kind.value;
+  }
+  return Buffer.from(JSON.stringify(parsed));
+}
+
+function bodyFor(answer: Answer, format: Format, kind: BodyKind): Buffer {
+  const fmt: Format = answer.startsWith('receipt') ? 'json' : format;
+  const valid = recorded.get(key(answer, fmt))!;
+  switch (kind.kind) {
+    case 'valid':
+      return valid;
+    case 'other-format':
+      return answer.startsWith('receipt') ? recorded.get(key('checkstatus', 'xml'))! : recorded.get(key(answer, format === 'json' ? 'xml' : 'json'))!;
+    case 'truncated':
+      return valid.subarray(0, kind.at % Math.max(1, valid.length));
+    case 'html':
+      return Buffer.from('<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>');
+    case 'xml-error':
+      return Buffer.from('<?xml version="1.0" ?>\n<mp>\n  <response_code>117</response_code>\n  <message>PAGE NOT FOUND</message>\n</mp>\n');
+    case 'xml-hostile':
+      return Buffer.from(hostileXml(kind.variant));
+    case 'retyped':
+      return mutate(valid, fmt, { field: kind.field, value: kind.value });
+    case 'dropped':
+      return mutate(valid, fmt, { field: kind.field, drop: true });
+    case 'amount':
+      return ['price', 'nominal', 'admin', 'selling_price', 'balance'].reduce((body, field) => {
+        const text = body.toString('utf8');
+        if (fmt === 'xml') return Buffer.from(text.replace(new RegExp(`<${field}>[^<]*</${field}>`), `<${field}>${String(kind.value)}</${field}>`));
+        return Buffer.from(text.replace(new RegExp(`"${field}":\\s*("[^"]*"|[-0-9.eE+]+)`), `"${field}":${JSON.stringify(kind.value) ?? 'null'}`));
+      }, valid);
+    case 'ids':
+      return ['tr_id', 'ref_id'].reduce((body, field) => {
+        const text = body.toString('utf8');
+        if (fmt === 'xml') return Buffer.from(text.replace(new RegExp(`<${field}>[^<]*</${field}>`), `<${field}>${String(kind.value).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</${field}>`));
+        return Buffer.from(text.replace(new RegExp(`"${field}":\\s*("[^"]*"|[-0-9.eE+]+)`), `"${field}":${JSON.stringify(kind.value) ?? 'null'}`));
+      }, valid);
+    case 'code': {
+      const text = valid.toString('utf8');
+      if (fmt === 'xml') return Buffer.from(text.replace(/<response_code>[^<]*<\/response_code>/, `<response_code>${String(kind.value)}</response_code>`));
+      return Buffer.from(text.replace(/"response_code":\s*"[^"]*"/, `"response_code":${JSON.stringify(kind.value) ?? 'null'}`));
+    }
+    case 'huge':
+      return fmt === 'xml' ? Buffer.from(valid.toString('utf8').replace('</mp>', `<message>${'x'.repeat(kind.bytes)}</message></mp>`)) : Buffer.concat([valid, Buffer.alloc(kind.bytes, 0x20)]);
+    case 'empty':
+      return Buffer.alloc(0);
+    case 'bytes':
+      return Buffer.from(kind.bytes);
+    case 'json':
+      return Buffer.from(JSON.stringify(kind.value) ?? 'undefined');
+    case 'deep':
+      return Buffer.from(`{"data":${'['.repeat(kind.depth)}${']'.repeat(kind.depth)}}`);
+    case 'bom':
+      return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), valid]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The hostile server: `/s/<id>/<IAK path>` answers with scenario <id>
+
+const scenarios = new Map<string, { format: Format; scenario: Scenario }>();
+const sockets = new Set<Socket>();
+const timers = new Set<NodeJS.Timeout>();
+let server: Server;
+let baseUrl: string;
+
+function later(ms: number, fn: () => void): void {
+  const timer = setTimeout(() => {
+    timers.delete(timer);
+    fn();
+  }, ms);
+  timers.add(timer);
+}
+
+function answer(req: IncomingMessage, res: ServerResponse): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const match = /^\/s\/([^/]+)(\/.*)$/.exec(req.url ?? '');
+    const entry = match ? scenarios.get(match[1]!) : undefined;
+    if (!entry) {
+      res.writeHead(404).end();
+      return;
+    }
+    const { scenario: s, format } = entry;
+    const body = bodyFor(answerFor(match![2]!, Buffer.concat(chunks).toString('utf8')), format, s.body);
+    const headers: Record<string, string> = { ...s.extraHeaders };
+    if (s.contentType !== null) headers['content-type'] = s.contentType;
+    const socket = req.socket;
+    switch (s.delivery.kind) {
+      case 'normal':
+        res.writeHead(s.status, { ...headers, 'content-length': String(body.length) });
+        res.end(body);
+        return;
+      case 'drip': {
+        res.writeHead(s.status, headers);
+        const { chunkBytes, everyMs } = s.delivery;
+        let offset = 0;
+        const step = () => {
+          if (res.destroyed) return;
+          if (offset >= body.length) {
+            res.end();
+            return;
+          }
+          res.write(body.subarray(offset, offset + chunkBytes));
+          offset += chunkBytes;
+          later(everyMs, step);
+        };
+        step();
+        return;
+      }
+      case 'stall-before-headers':
+        return;
+      case 'stall-after-headers':
+        res.writeHead(s.status, headers);
+        res.flushHeaders();
+        return;
+      case 'stall-mid-body':
+        res.writeHead(s.status, { ...headers, 'content-length': String(body.length + 10) });
+        res.write(body.subarray(0, Math.floor(body.length / 2)));
+        return;
+      case 'cut-mid-body':
+        res.writeHead(s.status, { ...headers, 'content-length': String(body.length) });
+        res.write(body.subarray(0, Math.floor(body.length / 2)), () => socket.destroy());
+        return;
+      case 'cut-at-once':
+        socket.destroy();
+        return;
+      case 'short-content-length':
+        res.writeHead(s.status, { ...headers, 'content-length': String(Math.max(0, body.length - 5)) });
+        res.end(body.subarray(0, Math.max(0, body.length - 5)));
+        return;
+      case 'long-content-length':
+        socket.write(`HTTP/1.1 ${s.status} X\r\ncontent-length: ${body.length + 100}\r\n${s.contentType ? `content-type: ${s.contentType}\r\n` : ''}\r\n`);
+        socket.end(body);
+        return;
+      case 'bad-chunking':
+        socket.write(`HTTP/1.1 ${s.status} X\r\ntransfer-encoding: chunked\r\n${s.contentType ? `content-type: ${s.contentType}\r\n` : ''}\r\nZZ\r\n`);
+        socket.end(body);
+        return;
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Calls and verdicts
+
+type Verdict = { kind: 'result' } | { kind: 'typed'; error: BillerkitError } | { kind: 'untyped'; error: unknown } | { kind: 'late'; ms: number };
+
+async function judge(call: () => Promise<unknown>, deadlineMs: number): Promise<Verdict> {
+  const started = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const watchdog = new Promise<Verdict>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'late', ms: performance.now() - started }), deadlineMs + SLACK_MS);
+  });
+  const settled = Promise.resolve()
+    .then(call)
+    .then(
+      (): Verdict => ({ kind: 'result' }),
+      (error: unknown): Verdict => (isBillerkitError(error) && error instanceof BillerkitError ? { kind: 'typed', error } : { kind: 'untyped', error }),
+    );
+  const verdict = await Promise.race([settled, watchdog]);
+  clearTimeout(timer);
+  return verdict;
+}
+
+let sequence = 0;
+
+function clientFor(id: string, format: Format): IakClient {
+  return createIakClient({
+    baseUrl: `${baseUrl}/s/${id}`,
+    ...CREDENTIALS,
+    format,
+    timeoutMs: TIMEOUT_MS,
+    totalTimeoutMs: TOTAL_TIMEOUT_MS,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+    retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
+  });
+}
+
+function callFor(op: Operation, client: IakClient): { call: () => Promise<unknown>; deadlineMs: number } {
+  const refId = `FUZZ${sequence}`;
+  switch (op) {
+    case 'inquiry':
+      return { call: () => client.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId }), deadlineMs: TIMEOUT_MS };
+    case 'pay':
+      return { call: () => client.pay({ trId: '123456' }), deadlineMs: TIMEOUT_MS };
+    case 'checkStatus':
+      return { call: () => client.checkStatus({ refId }), deadlineMs: TOTAL_TIMEOUT_MS };
+    case 'pricelist':
+      return { call: () => client.pricelist(), deadlineMs: TOTAL_TIMEOUT_MS };
+    case 'pricelistType':
+      return { call: () => client.pricelist({ type: 'pln', status: 'active' }), deadlineMs: TOTAL_TIMEOUT_MS };
+    case 'receiptPdf':
+      return { call: () => client.receipt({ trId: '123456' }), deadlineMs: TOTAL_TIMEOUT_MS };
+    case 'receiptData':
+      return { call: () => client.receipt({ trId: '123456', format: 'data' }), deadlineMs: TOTAL_TIMEOUT_MS };
+    case 'payAndConfirm':
+      return {
+        call: () => client.payAndConfirm({ trId: '123456', refId }, { deadlineMs: 1_500, poll: { initialDelayMs: 20, maxDelayMs: 100 }, rePostGraceMs: 50 }),
+        deadlineMs: 1_500 + TOTAL_TIMEOUT_MS,
+      };
+  }
+}
+
+const uncaught: unknown[] = [];
+const onUncaught = (error: unknown) => uncaught.push(error);
+
+beforeAll(async () => {
+  await recordValidAnswers();
+  server = createServer(answer);
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUncaught);
+}, 30_000);
+
+afterAll(async () => {
+  process.off('uncaughtException', onUncaught);
+  process.off('unhandledRejection', onUncaught);
+  for (const timer of timers) clearTimeout(timer);
+  for (const socket of sockets) socket.destroy();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('the verdict', () => {
+  it('bites: untyped errors and hangs are told apart from typed errors', async () => {
+    expect((await judge(() => Promise.reject(new TypeError('x')), 100)).kind).toBe('untyped');
+    expect((await judge(() => new Promise(() => {}), 10)).kind).toBe('late');
+    expect((await judge(() => clientFor('none', 'json').pricelist(), TOTAL_TIMEOUT_MS)).kind).toBe('typed');
+  });
+});
+
+describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
+  it(
+    'settles every call in time with a result or a typed error, the API key never shown',
+    async () => {
+      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), format: fc.constantFrom<Format>('json', 'xml'), scenario }), { numRuns: RUNS, seed: SEED });
+      const failures: string[] = [];
+      const kinds = new Map<string, number>();
+      const started = performance.now();
+      let next = 0;
+      let ran = 0;
+      const worker = async () => {
+        while (next < cases.length && performance.now() - started < BUDGET_MS) {
+          const index = next++;
+          const { op, format, scenario: s } = cases[index]!;
+          sequence += 1;
+          const id = String(sequence);
+          scenarios.set(id, { format, scenario: s });
+          const { call, deadlineMs } = callFor(op, clientFor(id, format));
+          const verdict = await judge(call, deadlineMs);
+          scenarios.delete(id);
+          ran += 1;
+          const label = `#${index} ${op} ${format} ${JSON.stringify(s).slice(0, 300)}`;
+          if (verdict.kind === 'untyped') failures.push(`${label}: untyped ${String((verdict.error as Error)?.stack ?? verdict.error).slice(0, 500)}`);
+          if (verdict.kind === 'late') failures.push(`${label}: still pending after ${Math.round(verdict.ms)} ms (deadline ${deadlineMs} ms)`);
+          if (verdict.kind === 'typed') {
+            kinds.set(verdict.error.constructor.name, (kinds.get(verdict.error.constructor.name) ?? 0) + 1);
+            const shown = `${verdict.error.message} ${verdict.error.providerMessage ?? ''} ${verdict.error.rawBody ?? ''} ${JSON.stringify(verdict.error.request)}`;
+            if (shown.includes(CREDENTIALS.apiKey)) failures.push(`${label}: the API key appears in ${verdict.error.constructor.name}`);
+          }
+          if (verdict.kind === 'result') kinds.set('result', (kinds.get('result') ?? 0) + 1);
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+      if (failures.length > 0) throw new Error(`${failures.length} of ${ran} calls failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${failures.slice(0, 8).join('\n')}`);
+      console.info(`iak client fuzz: ${ran} calls, ${JSON.stringify(Object.fromEntries(kinds))}`);
+      expect(uncaught).toEqual([]);
+      expect(ran).toBeGreaterThanOrEqual(Math.min(RUNS, 500));
+      for (const name of ['MalformedResponseError', 'TimeoutError', 'ConnectionError', 'ProviderError', 'ValidationError']) {
+        expect(kinds.get(name) ?? 0, `${name} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
+      }
+      expect(kinds.get('result') ?? 0).toBeGreaterThan(0);
+    },
+    BUDGET_MS + 30_000,
+  );
+});

@@ -1,0 +1,102 @@
+/**
+ * Hosts, paths and option checking for the IAK postpaid API.
+ *
+ * Postpaid has only the two legacy mobilepulsa.net hosts: no iak.id/iak.dev host exists for
+ * postpaid in any IAK source. The host decides the environment; the API keys differ per host.
+ */
+import type { FetchLike, Logger, RetryOptions, ValidateMode } from '@billerkit/core';
+
+export type IakEnvironment = 'development' | 'production';
+export type IakFormat = 'json' | 'xml';
+
+export const IAK_BASE_URLS: Readonly<Record<IakEnvironment, string>> = Object.freeze({
+  development: 'https://testpostpaid.mobilepulsa.net',
+  production: 'https://mobilepulsa.net',
+});
+
+/** IAK suggests a 30 s timeout for postpaid calls. */
+export const IAK_DEFAULT_TIMEOUT_MS = 30_000;
+
+export const IAK_PATHS = Object.freeze({
+  billCheck: '/api/v1/bill/check',
+  pricelist: (type: string) => `/api/v1/bill/check/${encodeURIComponent(type)}`,
+  receipt: (trId: string) => `/api/v1/download/${encodeURIComponent(trId)}`,
+});
+
+export interface IakClientOptions {
+  /** Picks the host; default `development` (no real money moves there). Ignored when `baseUrl` is set. */
+  environment?: IakEnvironment;
+  /** Overrides the host, e.g. the embedded sandbox's URL. */
+  baseUrl?: string;
+  /** The registered phone number IAK calls `username`. */
+  username: string;
+  /** The API key of the chosen environment. Only ever used inside `sign`; never logged. */
+  apiKey: string;
+  /** Wire format; `xml` sends and reads IAK's `<mp>` documents. Default `json`. */
+  format?: IakFormat;
+  /** Injectable fetch (proxies, tests). */
+  fetch?: FetchLike;
+  /** Per-attempt timeout, default 30 s as IAK suggests. */
+  timeoutMs?: number;
+  /** Deadline of one call across its attempts, default 90 s. */
+  totalTimeoutMs?: number;
+  /** Debug logger; everything it receives is redacted first. */
+  logger?: Logger;
+  /** Spec validation of requests and responses: `tolerant` (default), `strict` or `off`. */
+  validate?: ValidateMode;
+  /** Retries of idempotent calls (checkstatus, pricelist, receipt). Payments are never retried. */
+  retry?: RetryOptions;
+  /** Larger responses are refused. Default 5 MiB. */
+  maxResponseBytes?: number;
+}
+
+export interface ResolvedIakConfig {
+  baseUrl: string;
+  environment: IakEnvironment | 'custom';
+  username: string;
+  apiKey: string;
+  format: IakFormat;
+  validate: ValidateMode;
+}
+
+function requireText(value: unknown, name: string): string {
+  if (typeof value !== 'string') {
+    throw new TypeError(`createIakClient: ${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+  }
+  if (value.length === 0) throw new TypeError(`createIakClient: ${name} must not be empty`);
+  return value;
+}
+
+export function resolveConfig(options: IakClientOptions): ResolvedIakConfig {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createIakClient: options must be an object');
+  const username = requireText(options.username, 'username');
+  const apiKey = requireText(options.apiKey, 'apiKey');
+  const format = options.format ?? 'json';
+  if (format !== 'json' && format !== 'xml') throw new TypeError(`createIakClient: format must be 'json' or 'xml', got ${JSON.stringify(format)}`);
+  const validate = options.validate ?? 'tolerant';
+  if (validate !== 'strict' && validate !== 'tolerant' && validate !== 'off') {
+    throw new TypeError(`createIakClient: validate must be 'strict', 'tolerant' or 'off', got ${JSON.stringify(validate)}`);
+  }
+  let baseUrl: string;
+  let environment: IakEnvironment | 'custom';
+  if (options.baseUrl !== undefined) {
+    const url = new URL(requireText(options.baseUrl, 'baseUrl'));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`createIakClient: baseUrl must be http(s), got ${url.protocol}`);
+    if (url.username || url.password) throw new TypeError('createIakClient: baseUrl must not carry credentials');
+    baseUrl = url.toString().replace(/\/+$/, '');
+    environment = 'custom';
+  } else {
+    environment = options.environment ?? 'development';
+    if (environment !== 'development' && environment !== 'production') {
+      throw new TypeError(`createIakClient: environment must be 'development' or 'production', got ${JSON.stringify(environment)}`);
+    }
+    baseUrl = IAK_BASE_URLS[environment];
+  }
+  for (const name of ['timeoutMs', 'totalTimeoutMs', 'maxResponseBytes'] as const) {
+    const value = options[name];
+    if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
+      throw new TypeError(`createIakClient: ${name} must be a positive number, got ${String(value)}`);
+    }
+  }
+  return { baseUrl, environment, username, apiKey, format, validate };
+}

@@ -1,0 +1,167 @@
+/**
+ * Receipt download: `GET /api/v1/download/{tr_id}` answers a PDF, or an `<mp>` error body;
+ * `GET /api/v1/download/{tr_id}/1` (what IAK's own SDKs call) answers the receipt as JSON lines.
+ *
+ * core's transport hands back bodies as UTF-8 text, which would corrupt a PDF. Rather than a second
+ * HTTP stack, the receipt call runs through a transport whose fetch taps the response stream: the
+ * transport still enforces timeouts, the deadline and the size cap, and the tap keeps the exact bytes.
+ */
+import {
+  createTransport,
+  type FetchLike,
+  MalformedResponseError,
+  ProviderError,
+  type Redactor,
+  type Transport,
+  type TransportOptions,
+  type TransportResponse,
+  type ValidateMode,
+  checkResponse,
+  classifyIak,
+  errorFromClassification,
+  normaliseCode,
+} from '@billerkit/core';
+import { IAK_PATHS } from './config.js';
+import { isRecord, text } from './results.js';
+import { decodeAnswer } from './wire.js';
+
+export interface IakReceiptPdf {
+  outcome: 'success';
+  kind: 'pdf';
+  trId: string;
+  /** The document exactly as IAK sent it. */
+  bytes: Uint8Array;
+  contentType: string;
+  httpStatus: number;
+}
+
+export interface IakReceiptData {
+  outcome: 'success';
+  kind: 'data';
+  trId: string;
+  /** Printed receipt lines by label (`HEADER`, `TANGGAL`, `NO. RESI`, …), product specific. */
+  lines: Record<string, string>;
+  httpStatus: number;
+  raw: unknown;
+}
+
+export type IakReceipt = IakReceiptPdf | IakReceiptData;
+
+export type IakReceiptFormat = 'pdf' | 'data';
+
+export interface ReceiptCall {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  totalTimeoutMs?: number;
+}
+
+export interface ReceiptDeps {
+  transportOptions: TransportOptions;
+  redactor: Redactor;
+  baseUrl: string;
+  trId: string;
+  format: IakReceiptFormat;
+  mode: ValidateMode;
+  call?: ReceiptCall;
+}
+
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
+
+function isPdf(bytes: Uint8Array): boolean {
+  return PDF_MAGIC.every((b, i) => bytes[i] === b);
+}
+
+function tappedTransport(options: TransportOptions, sink: Uint8Array[]): Transport {
+  const inner: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const fetch: FetchLike = async (input, init) => {
+    const response = await inner(input, init);
+    sink.length = 0;
+    // Redirect placeholders (status 0) and bodiless answers pass through untouched.
+    if (!response.body || response.status < 200 || response.status > 599) return response;
+    const tap = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        sink.push(chunk);
+        controller.enqueue(chunk);
+      },
+    });
+    return new Response(response.body.pipeThrough(tap), { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return createTransport({ ...options, fetch });
+}
+
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function context(res: TransportResponse, redactor: Redactor) {
+  return { provider: 'iak' as const, httpStatus: res.status, rawBody: res.body, request: res.request, redactor };
+}
+
+/** An answer that is not the receipt: an IAK error (`<mp>` or JSON with a response code) or garbage. */
+function receiptError(res: TransportResponse, redactor: Redactor): never {
+  let data: Record<string, unknown> | undefined;
+  try {
+    data = decodeAnswer(res, redactor).data;
+  } catch (error) {
+    if (res.status === 404) {
+      throw new ProviderError({ ...context(res, redactor), kind: 'not_found', code: null, cause: error, message: `iak download-receipt: HTTP 404, no receipt for this tr_id` });
+    }
+    throw error;
+  }
+  const code = normaliseCode(data['response_code']);
+  if (code !== null) {
+    const c = classifyIak(code);
+    throw errorFromClassification(c, {
+      ...context(res, redactor),
+      providerMessage: text(data['message']) ?? null,
+    });
+  }
+  throw new MalformedResponseError({ ...context(res, redactor), message: `iak download-receipt: HTTP ${res.status} without a receipt or a response code` });
+}
+
+export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
+  const { redactor, trId, call } = deps;
+  const sink: Uint8Array[] = [];
+  const transport = deps.format === 'pdf' ? tappedTransport(deps.transportOptions, sink) : createTransport(deps.transportOptions);
+  const path = IAK_PATHS.receipt(trId) + (deps.format === 'data' ? '/1' : '');
+  const res = await transport.send({
+    operation: 'download-receipt',
+    method: 'GET',
+    url: deps.baseUrl + path,
+    headers: { Accept: deps.format === 'pdf' ? 'application/pdf, application/xml;q=0.5' : 'application/json' },
+    idempotent: true,
+    references: { tr_id: trId },
+    ...(call?.signal ? { signal: call.signal } : {}),
+    ...(call?.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
+    ...(call?.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: call.totalTimeoutMs }),
+  });
+
+  if (deps.format === 'pdf') {
+    const bytes = joined(sink);
+    if (res.status === 200 && bytes.byteLength === res.bytes && isPdf(bytes)) {
+      return { outcome: 'success', kind: 'pdf', trId, bytes, contentType: res.contentType || 'application/pdf', httpStatus: res.status };
+    }
+    return receiptError(res, redactor);
+  }
+
+  if (res.status !== 200) return receiptError(res, redactor);
+  const decoded = decodeAnswer(res, redactor);
+  if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor);
+  checkResponse({ provider: 'iak', component: 'ReceiptResponse', mode: deps.mode, data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+  const lines: Record<string, string> = {};
+  for (const [label, value] of Object.entries(decoded.data)) {
+    const line = text(value);
+    if (line !== undefined) lines[label] = line;
+  }
+  if (!isRecord(decoded.data) || Object.keys(lines).length === 0) {
+    throw new MalformedResponseError({ ...context(res, redactor), message: 'iak download-receipt: receipt without lines' });
+  }
+  return { outcome: 'success', kind: 'data', trId, lines, httpStatus: res.status, raw: decoded.parsed };
+}

@@ -1,0 +1,9 @@
+export {
+  ESPAY_SIGNATURE_FIELDS,
+  type EspayService,
+  type EspaySignatureFields,
+  espayJoinHash,
+  espaySignature,
+  verifyEspaySignature,
+} from './espay.js';
+export { IAK_SIGN_EXTRA, type IakSignExtraLiteral, iakSign, verifyIakSign } from './iak.js';

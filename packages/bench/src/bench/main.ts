@@ -3,7 +3,9 @@
  * root with the figures, the command, the machine and the goal beside each figure. Ratios are measured
  * side by side within this one run (absolute times on a shared two-core machine are noisy; ratios much less).
  *
- * Flags: --skip-wall (no pnpm build / conformance timing), --quick (shorter rounds, for trying it out).
+ * Flags: --skip-wall (no pnpm build / conformance timing), --quick (shorter rounds, for trying it out),
+ * --only=1,5 (just those sections; prints the table and leaves BENCHMARKS.md alone, since a partial run
+ * must not replace the record of a whole one).
  */
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, totalmem } from 'node:os';
@@ -18,6 +20,9 @@ import { type CommandTiming, measureWallTimes } from './wall-times.js';
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
+const onlyArg = process.argv.slice(2).find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map((n) => n.trim())) : undefined;
+const wanted = (n: number) => n === 0 || only === undefined || only.has(String(n));
 const GOALS = { clientRatio: 0.9, sandboxVsPrism: 5, bundleGzipBytes: 8_000 };
 
 interface Row {
@@ -37,6 +42,7 @@ function log(message: string): void {
 }
 
 async function section<T>(name: string, run: () => Promise<T>): Promise<T | undefined> {
+  if (!wanted(Number.parseInt(name, 10))) return undefined;
   log(`${name} …`);
   try {
     return await run();
@@ -99,7 +105,7 @@ if (validation) {
 }
 
 let wall: { conformance: CommandTiming; buildCached: CommandTiming; buildFirst: CommandTiming } | undefined;
-if (!args.has('--skip-wall')) {
+if (!args.has('--skip-wall') && wanted(4)) {
   wall = await section('4. wall times', measureWallTimes);
   if (wall) {
     const t = (c: CommandTiming) => (c.exitCode === 0 ? fmt.ms(c.wallMs) : `${fmt.ms(c.wallMs)}, FAILED (exit ${c.exitCode})`);
@@ -218,5 +224,7 @@ if (notes.length > 0) {
   for (const n of notes) md.push(`- ${n}`);
 }
 md.push('');
-writeFileSync(join(REPO_DIR, 'BENCHMARKS.md'), md.join('\n'));
-log(`wrote ${join(REPO_DIR, 'BENCHMARKS.md')}`);
+if (only === undefined) {
+  writeFileSync(join(REPO_DIR, 'BENCHMARKS.md'), md.join('\n'));
+  log(`wrote ${join(REPO_DIR, 'BENCHMARKS.md')}`);
+} else log('--only: a partial run, BENCHMARKS.md left as it was');

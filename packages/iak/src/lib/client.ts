@@ -196,6 +196,16 @@ export function createIakClient(options: IakClientOptions): IakClient {
     }
   }
 
+  /** A tr_id IAK sent back is the answer's fault when malformed, not the caller's: a typed error. */
+  function answerTrId(res: TransportResponse, value: unknown): string {
+    try {
+      return normaliseTrId(value, `iak ${res.request.operation} answer`);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      throw new MalformedResponseError({ ...errorContext(res), cause: error, message: error.message });
+    }
+  }
+
   async function exchange(
     operation: Operation,
     path: string,
@@ -280,7 +290,7 @@ export function createIakClient(options: IakClientOptions): IakClient {
         ...base(answer),
         ...fields,
         outcome: 'success' as const,
-        trId: normaliseTrId(fields.trId, 'iak inq-pasca answer'),
+        trId: answerTrId(answer.res, fields.trId),
         refId: fields.refId ?? input.refId,
         nominal: fields.nominal!,
         admin: fields.admin!,

@@ -12,8 +12,10 @@ export interface ParseContext {
 }
 
 /** True when a body looks like an HTML page (a proxy or gateway error page, a login page). */
+const HTML_TYPE = /text\/html/i;
+
 export function looksLikeHtml(body: string, contentType = ''): boolean {
-  if (/text\/html/i.test(contentType)) return true;
+  if (HTML_TYPE.test(contentType)) return true;
   return /^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(body);
 }
 
@@ -31,8 +33,19 @@ export function assertNotUnauthorized(res: TransportResponse, ctx: ParseContext)
 /** Parses a JSON body; anything that is not a complete JSON object or array is a MalformedResponseError. */
 export function parseJsonBody(res: TransportResponse, ctx: ParseContext): unknown {
   assertNotUnauthorized(res, ctx);
+  const text = res.body.charCodeAt(0) === 0xfeff ? res.body.slice(1) : res.body;
+  // Fast path for the usual answer. Empty bodies and HTML pages never parse as a JSON object, so the checks
+  // below (which pick the error message) only run when this fails; a text/html type fails even valid JSON.
+  if (!HTML_TYPE.test(res.contentType)) {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    if (data !== null && typeof data === 'object') return data;
+  }
   const op = `${ctx.provider} ${res.request.operation}`;
-  const text = res.body.replace(/^\uFEFF/, '');
   if (text.trim().length === 0) {
     throw new MalformedResponseError({ ...common(res, ctx), message: `${op}: empty response body (HTTP ${res.status})` });
   }

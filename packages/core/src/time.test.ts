@@ -34,4 +34,18 @@ describe('uniqueId', () => {
     expect(ids.size).toBe(5000);
     for (const id of [...ids].slice(0, 20)) expect(id).toMatch(/^SENDERID\d{14}\d{3}[0-9A-F]{12}$/);
   });
+  it('keeps its shape across refills of the random pool, for any length asked', () => {
+    const at = new Date('2019-09-26T14:03:33Z');
+    for (let i = 0; i < 2000; i++) expect(uniqueId({ now: at, randomBytes: 7 })).toMatch(/^20190926210333\d{3}[0-9A-F]{14}$/);
+    expect(uniqueId({ randomBytes: 5000 }).length).toBe(14 + 3 + 10000);
+    expect(uniqueId({ randomBytes: 0 })).toMatch(/^\d{17}$/);
+  });
+  it('stamps follow the clock second by second (the last second is cached)', () => {
+    expect(jakartaDateTime(new Date('2019-09-26T14:03:33.100Z'))).toBe('2019-09-26 21:03:33');
+    expect(jakartaCompact(new Date('2019-09-26T14:03:33.900Z'))).toBe('20190926210333');
+    expect(jakartaDateTime(new Date('2019-09-26T14:03:34.000Z'))).toBe('2019-09-26 21:03:34');
+    expect(jakartaCompact(new Date('2019-09-26T14:03:33.999Z'))).toBe('20190926210333');
+    expect(jakartaDateTime(new Date('1969-12-31T16:59:59.500Z'))).toBe('1969-12-31 23:59:59');
+    expect(jakartaCompact(new Date('1969-12-31T17:00:00.000Z'))).toBe('19700101000000');
+  });
 });

@@ -1,4 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectionError, MalformedResponseError, RequestAbortedError, TimeoutError } from './errors.js';
@@ -152,6 +154,104 @@ describe('transport over a real loopback server', () => {
       expect(err, path).toBeInstanceOf(MalformedResponseError);
       expect(err.message).toMatch(/larger than 32768 bytes/);
     }
+  });
+
+  it('a slow-drip body with a Content-Length also ends at the timeout (buffered read)', async () => {
+    routes.set('/drip-length', (_r, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{');
+      const timer = setInterval(() => res.write(' '), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    const t = createTransport({ provider: 'espay', timeoutMs: 250 });
+    const started = Date.now();
+    const err = await t.send(req('/drip-length')).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.phase).toBe('during-body');
+    expect(err.limit).toBe('attempt');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('a gzip body small on the wire but over the cap once decoded is refused', async () => {
+    const packed = gzipSync(Buffer.from('x'.repeat(256 * 1024)));
+    routes.set('/gzip', (_r, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(packed.length) }).end(packed));
+    const t = createTransport({ provider: 'espay', maxResponseBytes: 32 * 1024 });
+    const err = await t.send(req('/gzip')).catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toMatch(/larger than 32768 bytes/);
+  });
+
+  it('a body within the cap reads whole, with its byte count, BOM dropped and bad UTF-8 replaced', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":"é"}'), Buffer.from([0xff])]);
+    routes.set('/bytes', (_r, res) => res.writeHead(200, { 'content-length': String(bytes.length) }).end(bytes));
+    routes.set('/bytes-chunked', (_r, res) => {
+      res.writeHead(200);
+      res.write(bytes.subarray(0, 5));
+      res.end(bytes.subarray(5));
+    });
+    const t = createTransport({ provider: 'iak' });
+    for (const path of ['/bytes', '/bytes-chunked']) {
+      const res = await t.send(req(path));
+      expect(res.body, path).toBe('{"a":"é"}\uFFFD');
+      expect(res.bytes, path).toBe(bytes.length);
+    }
+  });
+
+  it('an injected fetch whose body lies about its length still meets the cap', async () => {
+    const big = new Uint8Array(64 * 1024);
+    const fetch = async () => new Response(big, { status: 200, headers: { 'content-length': '10' } });
+    const t = createTransport({ provider: 'espay', fetch, maxResponseBytes: 32 * 1024 });
+    const err = await t.send(req('/anything')).catch((e) => e);
+    expect(err).toBeInstanceOf(MalformedResponseError);
+    expect(err.message).toMatch(/larger than 32768 bytes/);
+  });
+
+  it('an injected fetch whose body ignores the abort signal still ends at the timeout', async () => {
+    const fetch = async () => {
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const body = new ReadableStream<Uint8Array>({
+        start(c) {
+          timer = setInterval(() => c.enqueue(new Uint8Array([32])), 20);
+        },
+        cancel() {
+          clearInterval(timer);
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-length': '100000' } });
+    };
+    const t = createTransport({ provider: 'espay', fetch, timeoutMs: 200 });
+    const started = Date.now();
+    const err = await t.send(req('/anything')).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.phase).toBe('during-body');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("leaves no listener on the caller's signal once a call has ended, whatever the ending", async () => {
+    routes.set('/ok', (_r, res) => json(res, 200, { ok: true }));
+    routes.set('/hang3', () => {});
+    const t = createTransport({ provider: 'espay', timeoutMs: 100 });
+    const controller = new AbortController();
+    await t.send(req('/ok', { signal: controller.signal }));
+    await t.send(req('/hang3', { signal: controller.signal })).catch(() => {});
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an already aborted caller signal sends nothing', async () => {
+    routes.set('/never', (_r, res) => json(res, 200, {}));
+    const t = createTransport({ provider: 'espay' });
+    const err = await t.send(req('/never', { signal: AbortSignal.abort() })).catch((e) => e);
+    expect(err).toBeInstanceOf(RequestAbortedError);
+    expect(hits.get('/never')).toBeUndefined();
+  });
+
+  it('a deadline shorter than the attempt timeout is reported as the deadline', async () => {
+    routes.set('/hang4', () => {});
+    const t = createTransport({ provider: 'espay', timeoutMs: 5_000, totalTimeoutMs: 150 });
+    const err = await t.send(req('/hang4', { idempotent: true })).catch((e) => e);
+    expect(err).toBeInstanceOf(TimeoutError);
+    expect(err.limit).toBe('deadline');
+    expect(err.timeoutMs).toBe(150);
   });
 
   it('connection refused: ConnectionError that certainly did not reach the provider', async () => {

@@ -1,11 +1,15 @@
 /**
  * The hand-written layer over the generated Espay SDK.
  *
- * The generated code (`src/generated`) builds each request: URL, Basic auth header, content type,
- * and the body through our per-operation `bodySerializer`. Its `fetch` is an adapter onto the core
- * transport, which owns timeouts, the response size cap, retries of idempotent calls and logging.
- * The answer is then parsed, validated against the spec and classified here, because the generated
- * client throws plain parsed bodies rather than Errors and knows nothing of Espay's result codes.
+ * The generated code (`src/generated`) is the typed contract: its request types shape every body, its
+ * `url` types pin each operation's path (a moved path fails to compile), and a test proves that the
+ * request sent here is byte for byte the one the generated SDK builds (URL, method, Basic auth, headers,
+ * body). The request itself goes straight to core's transport with the body already serialised: going
+ * through hey-api's runtime meant building a `Request`, reading its body back and answering with a dummy
+ * `Response` for it to parse, a large share of each call's cost (benchmark section 1, packages/bench).
+ * The transport owns timeouts, the response size cap, retries of idempotent calls and logging. The answer
+ * is parsed, validated against the spec and classified here, because the generated client throws plain
+ * parsed bodies rather than Errors and knows nothing of Espay's result codes.
  */
 import {
   type BillerkitError,
@@ -38,18 +42,21 @@ import {
 } from '@billerkit/core';
 import { espaySignature } from '@billerkit/signing';
 import { parseFormBody } from '@billerkit/validators';
-import { type EspayOperation, espayBodySerializer } from './form.js';
-import { createClient, createConfig } from './generated/client/index.js';
-import { getBalance, getRegisteredProducts, getTransactionInfo, inquiryTransaction, paymentReport } from './generated/sdk.gen.js';
+import { type EspayOperation, encodeEspayForm } from './form.js';
 import type {
+  GetBalanceData,
   GetBalanceRequest,
   GetBalanceSuccess,
+  GetRegisteredProductsData,
   GetRegisteredProductsRequest,
   GetRegisteredProductsSuccess,
+  GetTransactionInfoData,
   GetTransactionInfoRequest,
   GetTransactionInfoSuccess,
+  InquiryTransactionData,
   InquiryTransactionRequest,
   InquiryTransactionSuccess,
+  PaymentReportData,
   PaymentReportRequest,
   PaymentReportSuccess,
 } from './generated/types.gen.js';
@@ -206,13 +213,26 @@ export interface EspayClient {
   registeredProducts(params?: { rqUuid?: string; signal?: AbortSignal }): Promise<EspayProductsResult>;
 }
 
-const COMPONENTS: Record<EspayOperation, { request: string; response: string }> = {
-  inquiryTransaction: { request: 'InquiryTransactionRequest', response: 'InquiryTransactionResponse' },
-  paymentReport: { request: 'PaymentReportRequest', response: 'PaymentReportResponse' },
-  getTransactionInfo: { request: 'GetTransactionInfoRequest', response: 'GetTransactionInfoResponse' },
-  getBalance: { request: 'GetBalanceRequest', response: 'GetBalanceResponse' },
-  getRegisteredProducts: { request: 'GetRegisteredProductsRequest', response: 'GetRegisteredProductsResponse' },
-};
+/** The generated SDK's path of each operation (its `…Data['url']` literal types). */
+interface GeneratedPaths {
+  inquiryTransaction: InquiryTransactionData['url'];
+  paymentReport: PaymentReportData['url'];
+  getTransactionInfo: GetTransactionInfoData['url'];
+  getBalance: GetBalanceData['url'];
+  getRegisteredProducts: GetRegisteredProductsData['url'];
+}
+
+/**
+ * Per operation: the path (checked against the generated types by `satisfies`) and the spec components of
+ * its request and answer. Every operation is a form POST with Basic auth, as the generated SDK sends it.
+ */
+const ESPAY_OPERATIONS = {
+  inquiryTransaction: { path: '/rest/biller/inquirytransaction', request: 'InquiryTransactionRequest', response: 'InquiryTransactionResponse' },
+  paymentReport: { path: '/rest/biller/paymentreport', request: 'PaymentReportRequest', response: 'PaymentReportResponse' },
+  getTransactionInfo: { path: '/rest/billertools/gettransactioninfo', request: 'GetTransactionInfoRequest', response: 'GetTransactionInfoResponse' },
+  getBalance: { path: '/rest/billertools/getbalance', request: 'GetBalanceRequest', response: 'GetBalanceResponse' },
+  getRegisteredProducts: { path: '/rest/billertools/getregisteredproducts', request: 'GetRegisteredProductsRequest', response: 'GetRegisteredProductsResponse' },
+} as const satisfies { [K in EspayOperation]: { path: GeneratedPaths[K]; request: string; response: string } };
 
 /** Status-check failures that concern the lookup itself, not the payment looked up. */
 const REQUEST_LEVEL_KINDS = new Set(['auth', 'signature', 'validation', 'duplicate', 'throttled', 'timeout', 'not_found']);
@@ -220,6 +240,24 @@ const REQUEST_LEVEL_KINDS = new Set(['auth', 'signature', 'validation', 'duplica
 function requireString(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.length === 0) throw new TypeError(`createEspayClient: ${name} must be a non-empty string`);
   return value;
+}
+
+/**
+ * A base URL fetch can use, checked once here: a bad one must fail as a TypeError at construction, not as a
+ * ConnectionError on the first call (which, for a payment, would read as "maybe received").
+ */
+function checkedBaseUrl(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError('createEspayClient: baseUrl must be a string');
+  const trimmed = value.replace(/\/+$/, '');
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new TypeError(`createEspayClient: baseUrl ${JSON.stringify(value)} is not an absolute URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('createEspayClient: baseUrl must be an http or https URL');
+  if (url.username !== '' || url.password !== '') throw new TypeError('createEspayClient: baseUrl must not carry credentials; use basicAuth');
+  return trimmed;
 }
 
 function optionalText(value: unknown): string | undefined {
@@ -245,14 +283,16 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
   if (basicUser.includes(':')) throw new TypeError('createEspayClient: basicAuth.username cannot contain ":"');
   const environment = options.environment ?? 'sandbox';
   if (!(environment in ESPAY_BASE_URLS)) throw new TypeError(`createEspayClient: environment must be 'sandbox' or 'production'`);
-  const baseUrl = (options.baseUrl ?? ESPAY_BASE_URLS[environment]).replace(/\/+$/, '');
+  const baseUrl = checkedBaseUrl(options.baseUrl ?? ESPAY_BASE_URLS[environment]);
   const mode: ValidateMode = options.validate ?? 'tolerant';
   const now = options.now ?? (() => new Date());
-  const nextRqUuid = options.generateRqUuid ?? (() => uniqueId({ prefix: senderId }));
+  const rqUuidOptions = { prefix: senderId };
+  const nextRqUuid = options.generateRqUuid ?? (() => uniqueId(rqUuidOptions));
 
   const basicToken = `${basicUser}:${basicPassword}`;
+  const basicBase64 = Buffer.from(basicToken, 'utf8').toString('base64');
   const redactor: Redactor = createRedactor({
-    secrets: [password, signatureKey, basicPassword, basicToken, Buffer.from(basicToken, 'utf8').toString('base64')],
+    secrets: [password, signatureKey, basicPassword, basicToken, basicBase64],
   });
   const transport = createTransport({
     provider: 'espay',
@@ -264,72 +304,41 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
     ...(options.logger ? { logger: options.logger } : {}),
     redactor,
   });
-  const http = createClient(
-    createConfig({
-      baseUrl,
-      // hey-api turns this into `Basic base64(user:pass)` for operations with basicAuth security.
-      auth: () => basicToken,
-      headers: { Accept: '*/*' },
-    }),
-  );
+  // What the generated SDK sends for every operation (hey-api's merged headers, names lowercased as a
+  // `Headers` object lists them): its client config's Accept, the operation's form Content-Type and the
+  // basicAuth security scheme as `Basic base64(user:pass)`. One frozen object, shared by all calls.
+  const headers: Readonly<Record<string, string>> = Object.freeze({
+    accept: '*/*',
+    authorization: `Basic ${basicBase64}`,
+    'content-type': 'application/x-www-form-urlencoded',
+  });
+  // Normalised as a Request would (lower-case host, default port dropped), so logs and error summaries
+  // show the URL exactly as sent.
+  const urls = {} as Record<EspayOperation, string>;
+  for (const operation of Object.keys(ESPAY_OPERATIONS) as EspayOperation[]) urls[operation] = new URL(baseUrl + ESPAY_OPERATIONS[operation].path).href;
 
-  type SdkFn = (options: {
-    client: typeof http;
-    body: never;
-    bodySerializer: (body: unknown) => string;
-    parseAs: 'text';
-    fetch: (request: Request) => Promise<Response>;
-    throwOnError: false;
-  }) => Promise<unknown>;
-  const SDK: Record<EspayOperation, SdkFn> = {
-    inquiryTransaction: inquiryTransaction as unknown as SdkFn,
-    paymentReport: paymentReport as unknown as SdkFn,
-    getTransactionInfo: getTransactionInfo as unknown as SdkFn,
-    getBalance: getBalance as unknown as SdkFn,
-    getRegisteredProducts: getRegisteredProducts as unknown as SdkFn,
-  };
-
-  /** Sends one operation through the generated SDK and the core transport; returns the parsed, validated, classified answer. */
+  /** Sends one operation through the core transport; returns the parsed, validated, classified answer. */
   async function send(
     operation: EspayOperation,
     body: object,
     call: { idempotent: boolean; signal: AbortSignal | undefined; references: Record<string, string> },
   ): Promise<{ res: TransportResponse; wire: Record<string, unknown>; classification: Classification; desc: string | null; code: string }> {
-    const serializer = espayBodySerializer(operation);
-    const components = COMPONENTS[operation];
+    const components = ESPAY_OPERATIONS[operation];
+    const form = encodeEspayForm(operation, body);
     // Check our own request against the contract before it leaves: a failure here is certainly not sent.
     if (mode !== 'off') {
-      checkRequest({ provider: 'espay', component: components.request, mode, data: parseFormBody(serializer(body)), redactor });
+      checkRequest({ provider: 'espay', component: components.request, mode, data: parseFormBody(form), redactor });
     }
-    let captured: TransportResponse | undefined;
-    let thrown: unknown;
-    const adapter = async (request: Request): Promise<Response> => {
-      try {
-        const headers: Record<string, string> = {};
-        request.headers.forEach((value, key) => {
-          headers[key] = value;
-        });
-        captured = await transport.send({
-          operation,
-          method: 'POST',
-          url: request.url,
-          headers,
-          body: await request.text(),
-          idempotent: call.idempotent,
-          references: call.references,
-          ...(call.signal ? { signal: call.signal } : {}),
-        });
-        // hey-api only needs a Response to finish its bookkeeping; the body was read (capped) above.
-        return new Response(null, { status: 204 });
-      } catch (error) {
-        thrown = error;
-        throw error;
-      }
-    };
-    await SDK[operation]({ client: http, body: body as never, bodySerializer: serializer, parseAs: 'text', fetch: adapter, throwOnError: false });
-    if (thrown !== undefined) throw thrown;
-    if (!captured) throw new Error(`espay ${operation}: internal error, the request was not sent`);
-    const res = captured;
+    const res = await transport.send({
+      operation,
+      method: 'POST',
+      url: urls[operation],
+      headers,
+      body: form,
+      idempotent: call.idempotent,
+      references: call.references,
+      ...(call.signal ? { signal: call.signal } : {}),
+    });
     const ctx = { provider: 'espay' as const, redactor };
     const data = parseJsonBody(res, ctx) as Record<string, unknown>;
     const rawCode = data['error_code'];

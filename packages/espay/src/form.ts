@@ -9,7 +9,8 @@
  * - refuses non-string values and unknown fields instead of converting or dropping them,
  * - percent-encodes with encodeURIComponent (space → `%20`, as in the sandbox samples), so every byte
  *   is predictable and the body is sent exactly once, in one encoding.
- * It is passed per call as `bodySerializer`, which hey-api lets override its default.
+ * The client sends its output as is; `espayBodySerializer` offers the same encoding to the generated SDK
+ * (its `bodySerializer` option), which is how the parity test proves both send the same request.
  */
 
 export type EspayOperation = 'inquiryTransaction' | 'paymentReport' | 'getTransactionInfo' | 'getBalance' | 'getRegisteredProducts';

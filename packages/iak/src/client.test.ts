@@ -284,8 +284,12 @@ describe('transport-level failures', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).direction).toBe('response');
     expect((error as ValidationError).component).toBe('InqPascaResponse');
-    // Without validation the same answer still cannot become a typed result: tr_id must be digits.
-    await expect(client({ validate: 'off' }).inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A8' })).rejects.toThrow(TypeError);
+    // Without validation the same answer still cannot become a typed result: tr_id must be digits, and a bad
+    // one is the answer's fault (a typed error with the raw body), not the caller's TypeError.
+    const unchecked = await caught(client({ validate: 'off' }).inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A8' }));
+    expect(unchecked).toBeInstanceOf(MalformedResponseError);
+    expect(unchecked.message).toContain('trId must be digits');
+    expect(unchecked.rawBody).toContain('not-a-number');
   });
 
   it('refuses amounts that are not exact whole rupiah instead of rounding them', async () => {

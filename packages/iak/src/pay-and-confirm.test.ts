@@ -17,20 +17,22 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-const FAST: IakPayAndConfirmOptions = { deadlineMs: 4000, poll: { initialDelayMs: 20, maxDelayMs: 60 }, rePostGraceMs: 150 };
+const FAST: IakPayAndConfirmOptions = { deadlineMs: 6000, poll: { initialDelayMs: 20, maxDelayMs: 60 }, rePostGraceMs: 150 };
 
 function client(extra: Partial<IakClientOptions> = {}) {
-  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, timeoutMs: 200, retry: { maxRetries: 0 }, ...extra });
+  // 400 ms: well under the fake's 1500 ms late answers, well over a loaded CI machine's slowest loopback reply.
+  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, timeoutMs: 400, retry: { maxRetries: 0 }, ...extra });
 }
 
+// The inquiry only sets the scene, so it gets a timeout no busy machine will hit.
 async function inquire(refId: string, format: 'json' | 'xml' = 'json') {
-  return client({ format }).inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId });
+  return client({ format, timeoutMs: 10_000 }).inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId });
 }
 
 describe.each(['json', 'xml'] as const)('payAndConfirm (%s)', (format) => {
   it('never sends a second pay-pasca when the first timed out after IAK recorded it', async () => {
     const inquiry = await inquire('P1', format);
-    // IAK records the payment, then answers too late for the client's 200 ms timeout.
+    // IAK records the payment, then answers too late for the client's 400 ms timeout.
     fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), delayMs: 1500 }));
     // Its status lags: "in process" twice before it says paid.
     let lag = 2;

@@ -215,13 +215,16 @@ export function createIakClient(options: IakClientOptions): IakClient {
     references: Record<string, string>,
   ): Promise<Answer> {
     const components = COMPONENTS[operation];
-    const request: RequestSummary = { operation, method: 'POST', url: config.baseUrl + path, references };
-    checkRequest({ provider: 'iak', component: components.request, mode, data: body, request, redactor });
+    const url = config.baseUrl + path;
+    if (mode !== 'off') {
+      const request: RequestSummary = { operation, method: 'POST', url, references };
+      checkRequest({ provider: 'iak', component: components.request, mode, data: body, request, redactor });
+    }
     const encoded = encodeBody(body, config.format);
     const res = await transport.send({
       operation,
       method: 'POST',
-      url: config.baseUrl + path,
+      url,
       headers: encoded.headers,
       body: encoded.body,
       idempotent,
@@ -280,22 +283,33 @@ export function createIakClient(options: IakClientOptions): IakClient {
         ...(c.outcome === 'pending' ? { message: `iak inq-pasca ${c.code}: inquiry did not complete (${answer.message ?? c.meaning}); inquire again with a new ref_id` } : {}),
       });
     }
-    return withContext(answer.res, () => {
+    return withContext(answer.res, (): IakInquiryResult => {
       const fields = billFields(answer.data);
-      const missing = (['trId', 'nominal', 'admin', 'price', 'sellingPrice'] as const).filter((k) => fields[k] === undefined);
-      if (missing.length > 0) {
+      const { trId, nominal, admin, price, sellingPrice } = fields;
+      if (trId === undefined || nominal === undefined || admin === undefined || price === undefined || sellingPrice === undefined) {
+        const missing = (['trId', 'nominal', 'admin', 'price', 'sellingPrice'] as const).filter((k) => fields[k] === undefined);
         throw new MalformedResponseError({ ...errorContext(answer.res), message: `iak inq-pasca: successful inquiry without ${missing.join(', ')}` });
       }
+      // Written out rather than spread from base() and the fields: every inquiry builds one, and a literal of
+      // fixed shape is several times cheaper to make than a merge of spreads. Same keys, same order.
       return {
-        ...base(answer),
-        ...fields,
-        outcome: 'success' as const,
-        trId: answerTrId(answer.res, fields.trId),
+        responseCode: answer.responseCode,
+        message: answer.message,
+        httpStatus: answer.res.status,
+        raw: answer.parsed,
+        trId: answerTrId(answer.res, trId),
         refId: fields.refId ?? input.refId,
-        nominal: fields.nominal!,
-        admin: fields.admin!,
-        price: fields.price!,
-        sellingPrice: fields.sellingPrice!,
+        code: fields.code,
+        hp: fields.hp,
+        trName: fields.trName,
+        period: fields.period,
+        nominal,
+        admin,
+        price,
+        sellingPrice,
+        desc: fields.desc,
+        bills: fields.bills,
+        outcome: 'success',
       };
     });
   }

@@ -23,11 +23,13 @@ export interface EncodedBody {
   headers: Record<string, string>;
 }
 
+// Shared by every request (fetch copies them), so none is built per call.
+const XML_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/xml', Accept: 'application/xml' });
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json', Accept: 'application/json' });
+
 export function encodeBody(body: Record<string, unknown>, format: IakFormat): EncodedBody {
-  if (format === 'xml') {
-    return { body: buildIakXml(body), headers: { 'Content-Type': 'application/xml', Accept: 'application/xml' } };
-  }
-  return { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', Accept: 'application/json' } };
+  if (format === 'xml') return { body: buildIakXml(body), headers: XML_HEADERS };
+  return { body: JSON.stringify(body), headers: JSON_HEADERS };
 }
 
 export interface DecodedAnswer {

@@ -1,7 +1,10 @@
 /**
  * The classifiers bound to the catalogues in `@billerkit/specs`, the single source of result codes.
+ * The per-provider catalogue modules are plain data a bundler inlines, and an Espay-only bundle keeps only
+ * the Espay one (the package root would read every JSON file from disk at import).
  */
-import { espayErrorCodes, iakResponseCodes, iakStatusValues } from '@billerkit/specs';
+import { espayErrorCodes } from '@billerkit/specs/catalogues/espay';
+import { iakResponseCodes, iakStatusValues } from '@billerkit/specs/catalogues/iak';
 import {
   type Classification,
   createEspayClassifier,

@@ -16,8 +16,6 @@ import {
   type Classification,
   type ConfirmedPayment,
   classifyEspay,
-  checkRequest,
-  checkResponse,
   confirmPayment,
   createRedactor,
   createTransport,
@@ -39,7 +37,9 @@ import {
   type TransportResponse,
   uniqueId,
   type ValidateMode,
+  specChecks,
 } from '@billerkit/core';
+import { espayValidators } from '@billerkit/validators/espay';
 import { espaySignature } from '@billerkit/signing';
 import { parseFormBody } from '@billerkit/validators';
 import { type EspayOperation, encodeEspayForm } from './form.js';
@@ -60,6 +60,9 @@ import type {
   PaymentReportRequest,
   PaymentReportSuccess,
 } from './generated/types.gen.js';
+
+// Bound to this provider's precompiled validators, so a bundle of this client carries no other provider's schemas.
+const { checkRequest, checkResponse } = specChecks(espayValidators);
 
 export const ESPAY_BASE_URLS = {
   sandbox: 'https://sandbox-api.espay.id',

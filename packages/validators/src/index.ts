@@ -1,11 +1,13 @@
 export * from './iak-xml.js';
 export { applyMergePatch } from './merge-patch.js';
 export { type IakCommandSchemas, iakCommands, espayOperations, iakOperations, type OperationSchemas } from './operations.js';
+// Straight from their own modules, so that a bundle importing only these does not reach the ajv validators.
+export { parseFormBody } from './form-body.js';
+export { formatIssues } from './issues.js';
+export type { PrecompiledFunction, PrecompiledSet, ProviderValidators } from './precompiled.js';
 export {
   componentNames,
-  formatIssues,
   getValidator,
-  parseFormBody,
   type Profile,
   type Provider,
   type ValidationIssue,

@@ -1,8 +1,8 @@
-import { type OpenApiDocument } from '@billerkit/specs';
+import type { OpenApiDocument } from '@billerkit/specs';
 import { applyMergePatch, isPlainObject } from './merge-patch.js';
+import type { Profile } from './types.js';
 
-export type Provider = 'espay' | 'iak';
-export type Profile = 'strict' | 'tolerant';
+export type { Profile, Provider } from './types.js';
 
 const COMPONENT_REF = '#/components/schemas/';
 

@@ -1,27 +1,13 @@
 import { espayOpenApi, iakOpenApi, type OpenApiDocument } from '@billerkit/specs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { buildSchemaSet, extensionKeywords, type Profile, type Provider } from './schema-set.js';
+import { branchComponents, closestBranchIssues, dedupe, toIssues } from './issues.js';
+import { buildSchemaSet, extensionKeywords } from './schema-set.js';
+import type { Profile, Provider, ValidationResult, Validator } from './types.js';
 
-export type { Profile, Provider } from './schema-set.js';
-
-export interface ValidationIssue {
-  /** JSON Pointer of the offending value; for a missing property, the pointer the property would have. */
-  path: string;
-  message: string;
-  keyword: string;
-  /** Where in the (referenced) schema the failing keyword sits. */
-  schemaPath?: string;
-  /** For a component that is a oneOf/anyOf of other components: the one this data came closest to. */
-  branch?: string;
-}
-
-export interface ValidationResult {
-  valid: boolean;
-  issues: ValidationIssue[];
-}
-
-export type Validator = (data: unknown) => ValidationResult;
+export { formatIssues } from './issues.js';
+export { parseFormBody } from './form-body.js';
+export type { Profile, Provider, ValidationIssue, ValidationResult, Validator } from './types.js';
 
 // ajv-formats is CommonJS with a default export; under NodeNext the callable sits on `.default`.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
@@ -69,15 +55,8 @@ export function getValidator(provider: Provider, component: string, profile: Pro
   const validator: Validator = (data) => {
     if (validateFn(data)) return { valid: true, issues: [] };
     const issues = dedupe(toIssues(validateFn.errors ?? []));
-    // ajv reports every branch of a oneOf at once; the branch that came closest is what a person needs to read.
-    if (branches.length > 1) {
-      const closest = branches
-        .map((branch) => ({ branch, result: getValidator(provider, branch, profile)(data) }))
-        .sort((a, b) => discriminatorMisses(a.result.issues) - discriminatorMisses(b.result.issues) || a.result.issues.length - b.result.issues.length)[0];
-      if (closest && closest.result.issues.length > 0) {
-        return { valid: false, issues: closest.result.issues.map((issue) => ({ ...issue, branch: issue.branch ?? closest.branch })) };
-      }
-    }
+    const closest = closestBranchIssues(branches, (branch) => getValidator(provider, branch, profile)(data));
+    if (closest) return { valid: false, issues: closest };
     return { valid: false, issues };
   };
   compiled.set(key, validator);
@@ -86,63 +65,4 @@ export function getValidator(provider: Provider, component: string, profile: Pro
 
 export function validate(provider: Provider, component: string, profile: Profile, data: unknown): ValidationResult {
   return getValidator(provider, component, profile)(data);
-}
-
-const COMPONENT_REF = '#/components/schemas/';
-
-function branchComponents(schema: Record<string, unknown> | undefined): string[] {
-  const list = schema?.['oneOf'] ?? schema?.['anyOf'];
-  if (!Array.isArray(list)) return [];
-  const names = list.map((item) => (item && typeof item === 'object' ? (item as { $ref?: unknown }).$ref : undefined));
-  if (!names.every((ref): ref is string => typeof ref === 'string' && ref.startsWith(COMPONENT_REF))) return [];
-  return names.map((ref) => ref.slice(COMPONENT_REF.length));
-}
-
-// A branch that fails a const/enum/not (e.g. error_code "0000" on the error branch) is the wrong branch,
-// however few other issues it has; one that only fails deeper fields is the one the data meant to be.
-const DISCRIMINATING = new Set(['const', 'enum', 'not', 'discriminator']);
-function discriminatorMisses(issues: readonly ValidationIssue[]): number {
-  return issues.filter((issue) => DISCRIMINATING.has(issue.keyword)).length;
-}
-
-function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${issue.path}\u0000${issue.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-function toIssues(errors: ErrorObject[]): ValidationIssue[] {
-  return errors.map((error) => {
-    const params = error.params as { missingProperty?: string; additionalProperty?: string; unevaluatedProperty?: string };
-    const base = { keyword: error.keyword, schemaPath: error.schemaPath };
-    if (error.keyword === 'required' && params.missingProperty !== undefined) {
-      return { ...base, path: `${error.instancePath}/${params.missingProperty}`, message: 'is required' };
-    }
-    const extra = params.additionalProperty ?? params.unevaluatedProperty;
-    if (extra !== undefined) return { ...base, path: `${error.instancePath}/${extra}`, message: 'is not a documented field' };
-    return { ...base, path: error.instancePath || '/', message: error.message ?? error.keyword };
-  });
-}
-
-/** One line per issue, naming the field: `/amount must match pattern "^[0-9]+$"`. */
-export function formatIssues(issues: readonly ValidationIssue[], max = 6): string {
-  const branch = issues.find((issue) => issue.branch)?.branch;
-  const shown = issues.slice(0, max).map((issue) => `${issue.path} ${issue.message}`);
-  if (issues.length > max) shown.push(`(+${issues.length - max} more)`);
-  const text = shown.join('; ');
-  return branch ? `${text} (closest match: ${branch})` : text;
-}
-
-/** Form bodies as the providers read them: URLSearchParams decoding, every value a string, the last of a repeated name wins. */
-export function parseFormBody(raw: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const [name, value] of new URLSearchParams(raw)) {
-    if (name === '') continue;
-    fields[name] = value;
-  }
-  return fields;
 }

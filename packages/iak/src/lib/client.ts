@@ -7,8 +7,6 @@ import {
   type BillerkitError,
   type Classification,
   type ConfirmedPayment,
-  checkRequest,
-  checkResponse,
   classifyIak,
   classifyIakStatus,
   confirmPayment,
@@ -26,7 +24,9 @@ import {
   type TransportResponse,
   ValidationError,
   type ValidationIssue,
+  specChecks,
 } from '@billerkit/core';
+import { iakValidators } from '@billerkit/validators/iak';
 import { IAK_DEFAULT_TIMEOUT_MS, IAK_PATHS, type IakClientOptions, type IakEnvironment, type IakFormat, resolveConfig } from './config.js';
 import { downloadReceipt, type IakReceipt, type IakReceiptFormat } from './receipt.js';
 import {
@@ -55,6 +55,9 @@ import {
   type WireData,
 } from './results.js';
 import { decodeAnswer, encodeBody } from './wire.js';
+
+// Bound to this provider's precompiled validators, so a bundle of this client carries no other provider's schemas.
+const { checkRequest, checkResponse } = specChecks(iakValidators);
 
 /** Per-call options. */
 export interface IakCallOptions {

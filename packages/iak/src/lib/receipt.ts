@@ -16,14 +16,18 @@ import {
   type TransportOptions,
   type TransportResponse,
   type ValidateMode,
-  checkResponse,
   classifyIak,
   errorFromClassification,
   normaliseCode,
+  specChecks,
 } from '@billerkit/core';
+import { iakValidators } from '@billerkit/validators/iak';
 import { IAK_PATHS } from './config.js';
 import { isRecord, text } from './results.js';
 import { decodeAnswer } from './wire.js';
+
+// Bound to this provider's precompiled validators, so a bundle of this client carries no other provider's schemas.
+const { checkResponse } = specChecks(iakValidators);
 
 export interface IakReceiptPdf {
   outcome: 'success';

@@ -23,6 +23,10 @@ export interface OverheadVariant {
   ratio: number;
   /** Extra time per call compared with raw fetch, microseconds (at this concurrency). */
   overheadUs: number;
+  /** CPU time of this (client) process per completed call, median over rounds, microseconds. */
+  cpuUsPerCall: number;
+  /** Raw fetch's CPU per call ÷ this variant's: the same comparison as `ratio`, without the scheduling noise. */
+  cpuRatio: number;
   failures: number;
 }
 
@@ -126,11 +130,17 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
     // Warm-up: JIT, connection pools, validator compilation.
     for (const v of variants) await closedLoop(v.work, options.concurrency, 700);
     const perRound = new Map<string, number[]>();
+    // The server runs in another process, so this process's CPU time is the client's own cost per call:
+    // a steadier figure than requests/s on a shared two-core machine.
+    const cpuPerRound = new Map<string, number[]>();
     const failures = new Map<string, number>();
     for (let round = 0; round < options.rounds; round += 1) {
       for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
+        const cpuBefore = process.cpuUsage();
         const result = await closedLoop(v.work, options.concurrency, options.roundMs);
+        const cpu = process.cpuUsage(cpuBefore);
         perRound.set(v.name, [...(perRound.get(v.name) ?? []), result.perSecond]);
+        cpuPerRound.set(v.name, [...(cpuPerRound.get(v.name) ?? []), (cpu.user + cpu.system) / Math.max(1, result.done)]);
         failures.set(v.name, (failures.get(v.name) ?? 0) + result.failures);
         if (result.failures > 0 && result.done === 0) throw new Error(`${v.name}: every call failed: ${String(result.firstFailure)}`);
       }
@@ -141,6 +151,8 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
       const base = perRound.get(raw.name)!;
       const ratios = mine.map((value, i) => value / base[i]!);
       const perSecond = median(mine);
+      const cpuMine = cpuPerRound.get(v.name)!;
+      const cpuBase = cpuPerRound.get(raw.name)!;
       return {
         name: v.name,
         diagnostic: v.diagnostic === true,
@@ -148,6 +160,8 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
         perSecond,
         ratio: v.raw ? 1 : median(ratios),
         overheadUs: v.raw ? 0 : (options.concurrency / perSecond - options.concurrency / median(base)) * 1e6,
+        cpuUsPerCall: median(cpuMine),
+        cpuRatio: v.raw ? 1 : median(cpuMine.map((value, i) => cpuBase[i]! / value)),
         failures: failures.get(v.name) ?? 0,
       };
     });

@@ -58,13 +58,15 @@ const answers = await section('0. setup', recordAnswers);
 
 let overhead: OverheadResult | undefined;
 if (answers) {
-  overhead = await section('1. client overhead', () => measureClientOverhead(answers, { rounds: quick ? 2 : 3, roundMs: quick ? 800 : 1_500, concurrency: 16, goal: GOALS.clientRatio }));
+  overhead = await section('1. client overhead', () => measureClientOverhead(answers, { rounds: quick ? 2 : 5, roundMs: quick ? 800 : 2_000, concurrency: 16, goal: GOALS.clientRatio }));
   for (const v of overhead?.variants ?? []) {
     const raw = v.ratio === 1 && v.name.startsWith('raw');
     rows.push({
       section: '1. client overhead',
       measure: v.name,
-      result: raw ? `${fmt.int(v.perSecond)} req/s` : `${fmt.int(v.perSecond)} req/s = ${fmt.ratio(v.ratio)} raw (+${fmt.int(v.overheadUs)} µs/call)`,
+      result: raw
+        ? `${fmt.int(v.perSecond)} req/s; client CPU ${fmt.int(v.cpuUsPerCall)} µs/call`
+        : `${fmt.int(v.perSecond)} req/s = ${fmt.ratio(v.ratio)} raw (+${fmt.int(v.overheadUs)} µs/call); client CPU ${fmt.int(v.cpuUsPerCall)} µs/call = ${fmt.ratio(v.cpuRatio)} raw`,
       goal: raw || v.diagnostic ? (raw ? 'baseline' : '(diagnostic)') : `≥ ${GOALS.clientRatio}× raw`,
       verdict: raw || v.diagnostic ? '—' : v.ratio >= GOALS.clientRatio ? 'met' : 'NOT MET',
     });
@@ -175,7 +177,7 @@ md.push('## How each figure is made');
 md.push('');
 if (overhead) {
   md.push(
-    `1. **Client overhead**: a minimal node:http server in a child process answers every request with one fixed, valid answer (recorded from the embedded sandbox). ${overhead.concurrency} callers in a closed loop, ${overhead.rounds} interleaved rounds of ${fmt.ms(overhead.roundMs)} per variant after a warm-up; the ratio is the median of per-round ratios to raw \`fetch\` (prebuilt body, \`await res.json()\`) against the same server. The clients do everything a real call does: build and sign the request, check it against the spec (unless \`off\`), send it through core's transport (timeouts, size cap), parse, validate (unless \`off\`), classify the result code and convert amounts to bigint sen. "µs/call" is the extra time per call at this concurrency.`,
+    `1. **Client overhead**: a minimal node:http server in a child process answers every request with one fixed, valid answer (recorded from the embedded sandbox). ${overhead.concurrency} callers in a closed loop, ${overhead.rounds} interleaved rounds of ${fmt.ms(overhead.roundMs)} per variant after a warm-up; the ratio is the median of per-round ratios to raw \`fetch\` (prebuilt body, \`await res.json()\`) against the same server. The clients do everything a real call does: build and sign the request, check it against the spec (unless \`off\`), send it through core's transport (timeouts, size cap), parse, validate (unless \`off\`), classify the result code and convert amounts to bigint sen. "µs/call" is the extra time per call at this concurrency. "Client CPU" is this process's CPU time (user + system) per completed call, median over rounds; the server runs in its own process, so it is the client's own cost, and its ratio (raw's CPU per call ÷ the variant's) moves much less between runs than requests/s on a shared machine. The goal verdict stays on requests/s.`,
   );
   md.push(
     '   The diagnostic rows run core\'s transport alone (the same timeouts, deadline and capped streaming read the clients use) with the prebuilt body, so each client\'s overhead splits into transport (diagnostic vs raw), client layer (validate `off` vs diagnostic) and spec validation (`tolerant` vs `off`).',

@@ -9,6 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { espayOpenApi, iakOpenApi, type OpenApiDocument } from '@billerkit/specs';
 import { getValidator, parseFormBody, parseIakXml, type Provider } from '@billerkit/validators';
+import { espayValidators } from '@billerkit/validators/espay';
+import { iakValidators } from '@billerkit/validators/iak';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { median, REPO_DIR } from './util.js';
@@ -21,6 +23,8 @@ export interface ValidationResultFigures {
   /** Median of per-round ratios. */
   ratio: number;
   verdictsAgree: boolean;
+  /** The clients' precompiled validators (ajv standalone code), over the messages of components they carry. */
+  precompiled: { messages: number; perSecond: number; rootPerSecond: number; verdictsAgree: boolean };
   rounds: number;
 }
 
@@ -105,8 +109,39 @@ export async function measureValidation(options: { compiledMs: number; runtimeMs
     compiledRounds.push(time(options.compiledMs, compiled));
     runtimeRounds.push(time(options.runtimeMs, runtimeValidate));
   }
+  const providerValidators = { espay: espayValidators, iak: iakValidators };
+  const carried = messages.filter((m) => providerValidators[m.provider].components.includes(m.component));
+  const precompiled = (m: Message) => providerValidators[m.provider].validate(m.component, 'tolerant', m.data);
+  const precompiledAgree = carried.every((m) => precompiled(m).valid === runtimeValidate(m));
+  const timeOver = (list: Message[], budgetMs: number, each: (m: Message) => unknown): number => {
+    let count = 0;
+    const started = performance.now();
+    while (performance.now() - started < budgetMs) {
+      for (const m of list) {
+        each(m);
+        count += 1;
+      }
+    }
+    return count / ((performance.now() - started) / 1000);
+  };
+  timeOver(carried, 300, precompiled);
+  const precompiledRounds: number[] = [];
+  const rootOnCarriedRounds: number[] = [];
+  for (let round = 0; round < options.rounds; round += 1) {
+    precompiledRounds.push(timeOver(carried, options.compiledMs, precompiled));
+    rootOnCarriedRounds.push(timeOver(carried, options.compiledMs, compiled));
+  }
   const compiledPerSecond = median(compiledRounds);
   const runtimePerSecond = median(runtimeRounds);
   const ratio = median(compiledRounds.map((c, i) => c / runtimeRounds[i]!));
-  return { messages: messages.length, samples, compiledPerSecond, runtimePerSecond, ratio, verdictsAgree, rounds: options.rounds };
+  return {
+    messages: messages.length,
+    samples,
+    compiledPerSecond,
+    runtimePerSecond,
+    ratio,
+    verdictsAgree,
+    precompiled: { messages: carried.length, perSecond: median(precompiledRounds), rootPerSecond: median(rootOnCarriedRounds), verdictsAgree: precompiledAgree },
+    rounds: options.rounds,
+  };
 }

@@ -217,8 +217,8 @@ export function createTransport(options: TransportOptions): Transport {
   const globalFetch = options.fetch === undefined;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const redactor = options.redactor ?? createRedactor();
-  const logging = options.logger !== undefined;
-  const log = createSafeLogger(options.logger, redactor);
+  // Undefined without a logger: `log?.debug(…)` then skips building the metadata of every line.
+  const log = options.logger ? createSafeLogger(options.logger, redactor) : undefined;
   const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const random = options.random ?? Math.random;
   const maxRetries = options.retry?.maxRetries ?? 2;
@@ -226,17 +226,15 @@ export function createTransport(options: TransportOptions): Transport {
   async function attemptOnce(req: TransportRequest, summary: RequestSummary, deadlineAt: number, perAttemptMs: number, totalMs: number) {
     const abort = new AttemptAbort(perAttemptMs, deadlineAt, req.signal);
     let phase: 'before-response' | 'during-body' = 'before-response';
-    const started = logging ? Date.now() : 0;
-    if (logging) {
-      log.debug(`${provider} ${req.operation} request`, {
-        provider,
-        operation: req.operation,
-        method: req.method ?? 'POST',
-        url: req.url,
-        attempt: summary.attempt,
-        body: req.body,
-      });
-    }
+    const started = log ? Date.now() : 0;
+    log?.debug(`${provider} ${req.operation} request`, {
+      provider,
+      operation: req.operation,
+      method: req.method ?? 'POST',
+      url: req.url,
+      attempt: summary.attempt,
+      body: req.body,
+    });
     try {
       const response = await fetchImpl(req.url, {
         method: req.method ?? 'POST',
@@ -248,30 +246,26 @@ export function createTransport(options: TransportOptions): Transport {
       phase = 'during-body';
       const { text, bytes } = await readBody(response, abort.signal, cap, provider, summary, globalFetch);
       const contentType = response.headers.get('content-type') ?? '';
-      if (logging) {
-        log.debug(`${provider} ${req.operation} response`, {
-          provider,
-          operation: req.operation,
-          status: response.status,
-          attempt: summary.attempt,
-          durationMs: Date.now() - started,
-          contentType,
-          body: text.length > 4000 ? `${text.slice(0, 4000)}…` : text,
-        });
-      }
+      log?.debug(`${provider} ${req.operation} response`, {
+        provider,
+        operation: req.operation,
+        status: response.status,
+        attempt: summary.attempt,
+        durationMs: Date.now() - started,
+        contentType,
+        body: text.length > 4000 ? `${text.slice(0, 4000)}…` : text,
+      });
       return { response, text, bytes, contentType };
     } catch (error) {
       const mapped = mapError(error, phase, req, summary, abort, totalMs);
-      if (logging) {
-        log.debug(`${provider} ${req.operation} failed`, {
-          provider,
-          operation: req.operation,
-          attempt: summary.attempt,
-          durationMs: Date.now() - started,
-          error: mapped.name,
-          message: mapped.message,
-        });
-      }
+      log?.debug(`${provider} ${req.operation} failed`, {
+        provider,
+        operation: req.operation,
+        attempt: summary.attempt,
+        durationMs: Date.now() - started,
+        error: mapped.name,
+        message: mapped.message,
+      });
       throw mapped;
     } finally {
       abort.release();
@@ -356,12 +350,12 @@ export function createTransport(options: TransportOptions): Transport {
             request: summary,
           };
         }
-        if (logging) log.debug(`${provider} ${req.operation} retrying after HTTP ${response.status}`, { attempt, delayMs: delay });
+        log?.debug(`${provider} ${req.operation} retrying after HTTP ${response.status}`, { attempt, delayMs: delay });
       } catch (error) {
         if (attempt > retries || !isRetryableError(error)) throw error;
         delay = backoffDelay(attempt, options.retry, random);
         if (Date.now() + delay - started >= totalMs) throw error;
-        if (logging) log.debug(`${provider} ${req.operation} retrying after ${(error as Error).name}`, { attempt, delayMs: delay });
+        log?.debug(`${provider} ${req.operation} retrying after ${(error as Error).name}`, { attempt, delayMs: delay });
       }
       // A retry is only scheduled when its delay ends before the deadline, so only the caller can end this sleep
       // early; a deadline that passes anyway (a late timer) ends the next attempt before it sends.

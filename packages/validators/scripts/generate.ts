@@ -16,8 +16,8 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import { branchComponents } from '../src/issues.js';
-import { espayOperations, iakCommands, iakOperations } from '../src/operations.js';
-import { buildSchemaSet } from '../src/schema-set.js';
+import { componentOf, espayOperations, iakCommands, iakOperations } from '../src/operations.js';
+import { AJV_OPTIONS, buildSchemaSet } from '../src/schema-set.js';
 import type { Profile, Provider } from '../src/types.js';
 
 // Both are CommonJS with a default export; under NodeNext the callable sits on `.default`.
@@ -25,13 +25,6 @@ const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).d
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 const documents: Record<Provider, OpenApiDocument> = { espay: espayOpenApi, iak: iakOpenApi };
-const COMPONENT_REF = '#/components/schemas/';
-
-/** The component a media-type map (`content` of a request body or a response) names for `mediaType`. */
-function mediaComponent(content: unknown, mediaType: string): string | undefined {
-  const ref = (content as Record<string, { schema?: { $ref?: unknown } }> | undefined)?.[mediaType]?.schema?.$ref;
-  return typeof ref === 'string' && ref.startsWith(COMPONENT_REF) ? ref.slice(COMPONENT_REF.length) : undefined;
-}
 
 /**
  * What the clients check. Espay: each operation's form body and answer. IAK: each `billCheck` command's
@@ -46,7 +39,7 @@ function clientComponents(provider: Provider): string[] {
     for (const command of Object.values(iakCommands)) names.push(command.requestComponent, command.responseComponent);
     const billCheck = iakOperations['billCheck'];
     const post = billCheck ? (doc.paths[billCheck.path] as Record<string, { responses?: Record<string, { content?: unknown }> }>)['post'] : undefined;
-    const xmlAnswer = mediaComponent(post?.responses?.['200']?.content, 'application/xml');
+    const xmlAnswer = componentOf(post?.responses?.['200']?.content, 'application/xml');
     if (!xmlAnswer) throw new Error('iak: billCheck has no application/xml answer component');
     names.push(...branchComponents(doc.components.schemas[xmlAnswer]));
     names.push(iakOperations['downloadReceiptJson']?.responseComponent ?? '');
@@ -109,15 +102,12 @@ function sameInBothProfiles(strict: Record<string, unknown>, tolerant: Record<st
  * where it differs from the strict one), and the names of those that are the same in both profiles.
  */
 function compile(provider: Provider, components: readonly string[]): { code: string; same: Set<string> } {
-  // The options of src/validators.ts except allErrors: the first error is enough for a client's message,
-  // the code is much smaller, and the verdict is the same. Without inlined refs, a definition used in many
-  // places (amounts, codes) is one function instead of a copy at each use.
+  // The shared options except allErrors: the first error is enough for a client's message, the code is much
+  // smaller, and the verdict is the same. Without inlined refs, a definition used in many places (amounts,
+  // codes) is one function instead of a copy at each use.
   const ajv = new Ajv2020({
-    strict: true,
+    ...AJV_OPTIONS,
     allErrors: false,
-    allowUnionTypes: true,
-    discriminator: true,
-    strictRequired: false,
     inlineRefs: false,
     // Error messages in the code, so an issue reads like one of the root's.
     messages: true,

@@ -11,9 +11,10 @@ export interface OperationSchemas {
 
 const COMPONENT_REF = '#/components/schemas/';
 
-function componentOf(content: unknown): string | null {
+/** The component a media-type map (a request body's or a response's `content`) names: for `mediaType`, or the first. */
+export function componentOf(content: unknown, mediaType?: string): string | null {
   if (!isPlainObject(content)) return null;
-  for (const media of Object.values(content)) {
+  for (const media of mediaType === undefined ? Object.values(content) : [content[mediaType]]) {
     if (isPlainObject(media) && isPlainObject(media['schema'])) {
       const ref = media['schema']['$ref'];
       if (typeof ref === 'string' && ref.startsWith(COMPONENT_REF)) return ref.slice(COMPONENT_REF.length);

@@ -7,6 +7,13 @@ export type { Profile, Provider } from './types.js';
 const COMPONENT_REF = '#/components/schemas/';
 
 /**
+ * The ajv options every validator of the specs is compiled with: the run-time ones (src/validators.ts), the
+ * precompiled ones (scripts/generate.ts, which adds only code-size options) and the benchmark's. One list, so
+ * their verdicts cannot drift apart; the generated code's inputs hash covers this file.
+ */
+export const AJV_OPTIONS = { strict: true, allErrors: true, allowUnionTypes: true, discriminator: true, strictRequired: false } as const;
+
+/**
  * Builds one JSON Schema 2020-12 document holding every component schema of a spec under `$defs`,
  * in the requested profile. OpenAPI component refs are rewritten to `$defs` refs so ajv can resolve them.
  */

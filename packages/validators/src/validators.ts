@@ -2,7 +2,7 @@ import { espayOpenApi, iakOpenApi, type OpenApiDocument } from '@billerkit/specs
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { branchComponents, closestBranchIssues, dedupe, toIssues } from './issues.js';
-import { buildSchemaSet, extensionKeywords } from './schema-set.js';
+import { AJV_OPTIONS, buildSchemaSet, extensionKeywords } from './schema-set.js';
 import type { Profile, Provider, ValidationResult, Validator } from './types.js';
 
 export { formatIssues } from './issues.js';
@@ -25,7 +25,7 @@ function instanceFor(provider: Provider, profile: Profile): { ajv: Ajv2020; id: 
   let instance = instances.get(key);
   if (!instance) {
     const doc = documents[provider];
-    const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, discriminator: true, strictRequired: false });
+    const ajv = new Ajv2020(AJV_OPTIONS);
     addFormats(ajv);
     for (const keyword of [...OPENAPI_ANNOTATIONS, ...extensionKeywords(doc)]) ajv.addKeyword({ keyword, schemaType: undefined });
     const id = `https://billerkit.dev/schemas/${provider}/${profile}.json`;

@@ -1,5 +1,6 @@
 import { isBillerkitError } from '@billerkit/core';
 import { createEspayClient, type EspayClient, type EspayClientOptions, type EspayInquiryResult } from '@billerkit/espay';
+import { espayValidators } from '@billerkit/validators/espay';
 import { ESPAY_ANSWER_CODES, ESPAY_TEST_ORDERS, type EspayTestOrder } from '@billerkit/sandbox';
 import type { FetchLike } from '../capture.js';
 import type { EspayCredentials, ProviderTarget, SandboxControl } from '../target.js';
@@ -16,7 +17,7 @@ export interface EspayScenarioDeps {
 
 function clientFor(deps: EspayScenarioDeps, fetch: FetchLike, extra: Partial<EspayClientOptions> = {}): EspayClient {
   const make = deps.client ?? createEspayClient;
-  return make({ baseUrl: deps.target.baseUrl, ...deps.target.credentials, fetch, retry: { maxRetries: 0 }, ...extra });
+  return make({ baseUrl: deps.target.baseUrl, validators: espayValidators, ...deps.target.credentials, fetch, retry: { maxRetries: 0 }, ...extra });
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import { isBillerkitError } from '@billerkit/core';
 import { createIakClient, type IakClient, type IakClientOptions, type IakInquiryResult } from '@billerkit/iak';
+import { iakValidators } from '@billerkit/validators/iak';
 import { type IakTestNumber, iakTestNumbers } from '@billerkit/specs';
 import type { FetchLike } from '../capture.js';
 import type { ProviderTarget, IakCredentials, SandboxControl } from '../target.js';
@@ -60,7 +61,7 @@ export interface IakScenarioDeps {
 function clientFor(deps: IakScenarioDeps, fetch: FetchLike, extra: Partial<IakClientOptions> = {}): IakClient {
   const make = deps.client ?? createIakClient;
   // Retries off: every request the scenario sends is one it means to send, and is validated.
-  return make({ baseUrl: deps.target.baseUrl, ...deps.target.credentials, fetch, retry: { maxRetries: 0 }, ...extra });
+  return make({ baseUrl: deps.target.baseUrl, validators: iakValidators, ...deps.target.credentials, fetch, retry: { maxRetries: 0 }, ...extra });
 }
 
 /**

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEspayClient, type EspayClient, type EspayClientOptions } from '@billerkit/espay';
 import { createIakClient, type IakClient, type IakClientOptions } from '@billerkit/iak';
+import { espayValidators } from '@billerkit/validators/espay';
+import { iakValidators } from '@billerkit/validators/iak';
 import { PactV3, SpecificationVersion } from '@pact-foundation/pact';
 import type { Check, Provider } from '../model.js';
 import { CONSUMER_CREDENTIALS, consumerSecrets, FROZEN_NOW, PACTICIPANTS, type PactCase, pactFileName } from '../pact/common.js';
@@ -135,9 +137,9 @@ export async function consumerStage(context: StageContext<ConsumerOptions | unde
   const espayFactory = options.espayClient ?? createEspayClient;
   const iakFactory = options.iakClient ?? createIakClient;
   const makeEspay = (baseUrl: string, extra?: Record<string, unknown>) =>
-    espayFactory(merged({ baseUrl, ...CONSUMER_CREDENTIALS.espay, basicAuth: { ...CONSUMER_CREDENTIALS.espay.basicAuth }, now: () => FROZEN_NOW, retry: { maxRetries: 0 } }, extra));
+    espayFactory(merged({ baseUrl, validators: espayValidators, ...CONSUMER_CREDENTIALS.espay, basicAuth: { ...CONSUMER_CREDENTIALS.espay.basicAuth }, now: () => FROZEN_NOW, retry: { maxRetries: 0 } }, extra));
   const makeIak = (baseUrl: string, extra?: Record<string, unknown>) =>
-    iakFactory(merged({ baseUrl, ...CONSUMER_CREDENTIALS.iak, retry: { maxRetries: 0 } }, extra));
+    iakFactory(merged({ baseUrl, validators: iakValidators, ...CONSUMER_CREDENTIALS.iak, retry: { maxRetries: 0 } }, extra));
 
   const files: string[] = [];
   for (const provider of providers) {

@@ -86,7 +86,7 @@ export {
   type TransportResponse,
 } from './transport.js';
 export { assertNotUnauthorized, looksLikeHtml, type ParseContext, parseJsonBody } from './response.js';
-export { type CheckOptions, checkRequest, checkResponse, DEFAULT_VALIDATE_MODE, type SpecChecks, specChecks, type ValidateMode } from './validation.js';
+export { type CheckOptions, type ClientValidation, clientValidation, type SpecChecks, specChecks, type ValidateMode } from './validation.js';
 export {
   type ConfirmedPayment,
   type ConfirmedPaymentBase,

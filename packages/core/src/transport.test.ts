@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthenticationError, ConnectionError, MalformedResponseError, RequestAbortedError, TimeoutError } from './errors.js';
 import { createRedactor } from './redact.js';
 import { parseJsonBody } from './response.js';
-import { backoffDelay, createTransport, type TransportRequest } from './transport.js';
+import { backoffDelay, createTransport, SHARED_TIMEOUT_STEP_MS, sharedTimeoutsInUse, type TransportRequest } from './transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 const routes = new Map<string, Handler>();
@@ -110,6 +110,32 @@ describe('transport over a real loopback server', () => {
     expect(err.limit).toBe('attempt');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(hits.get('/hang')).toBe(1);
+  });
+
+  it('attempts sharing a timeout each end at their own limit, never sooner, and leave nothing behind', async () => {
+    routes.set('/hang', () => {});
+    routes.set('/ok', (_r, res) => json(res, 200, { ok: true }));
+    const limits = [120, 125, 131, 300];
+    const ended = await Promise.all(
+      limits.flatMap((timeoutMs) =>
+        Array.from({ length: 5 }, async () => {
+          const t = createTransport({ provider: 'espay', timeoutMs });
+          const started = performance.now();
+          const err = await t.send(req('/hang')).catch((e) => e);
+          return { timeoutMs, err, tookMs: performance.now() - started };
+        }),
+      ),
+    );
+    for (const { timeoutMs, err, tookMs } of ended) {
+      expect(err).toBeInstanceOf(TimeoutError);
+      expect(err.timeoutMs).toBe(timeoutMs);
+      expect(tookMs).toBeGreaterThanOrEqual(timeoutMs - 1);
+      expect(tookMs).toBeLessThan(timeoutMs + SHARED_TIMEOUT_STEP_MS + 1_000);
+    }
+    // Completed calls drop their shared timeout at once; none outlives its calls.
+    const t = createTransport({ provider: 'espay', timeoutMs: 60_000 });
+    await Promise.all(Array.from({ length: 20 }, () => t.send(req('/ok'))));
+    expect(sharedTimeoutsInUse()).toBe(0);
   });
 
   // Chunked bodies take the streaming read, bodies with a Content-Length the buffered one: both must end.

@@ -7,6 +7,7 @@
  * - retries with capped exponential backoff + jitter ONLY for calls the caller marks idempotent.
  *   Payments are never retried here; see `confirmPayment` for the safe way.
  */
+import { setMaxListeners } from 'node:events';
 import {
   type BillerkitError,
   ConnectionError,
@@ -154,47 +155,104 @@ function retryAfterMs(headers: Headers): number | undefined {
 type Limit = 'attempt' | 'deadline';
 
 /**
- * One attempt's abort state: a plain controller and one timer set to whichever limit comes first.
- * AbortSignal.timeout + AbortSignal.any per attempt were 7–9% of a call's CPU in the client-overhead
- * profiles (each creates transferable signals with weak-ref bookkeeping, more work for the GC); a plain
- * timer is cleared the moment the attempt ends. The caller-signal listener is removed then too, so a
- * long-lived caller signal does not collect one listener per call.
+ * Attempts without a caller signal share one AbortController per {@link SHARED_TIMEOUT_STEP_MS} of deadline.
+ * Creating an AbortController (Node makes every AbortSignal transferable) was the largest single cost of
+ * the transport in the client-overhead profiles; under load, tens of attempts fall in one step and share
+ * one controller and one timer. The shared timer fires at the end of its step, so an attempt is aborted at
+ * its limit or at most one step later, never earlier; the entry is dropped as soon as its last attempt ends.
+ */
+export const SHARED_TIMEOUT_STEP_MS = 10;
+
+interface SharedTimeout {
+  readonly key: number;
+  readonly controller: AbortController;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  attempts: number;
+}
+
+const sharedTimeouts = new Map<number, SharedTimeout>();
+
+function joinSharedTimeout(abortAt: number): SharedTimeout {
+  const key = Math.ceil(abortAt / SHARED_TIMEOUT_STEP_MS);
+  let entry = sharedTimeouts.get(key);
+  if (entry === undefined) {
+    const controller = new AbortController();
+    // Every attempt's fetch listens on this signal; the listener count is bounded by the attempts of one step.
+    setMaxListeners(0, controller.signal);
+    entry = { key, controller, attempts: 0, timer: undefined };
+    entry.timer = setTimeout(fireSharedTimeout, Math.max(0, key * SHARED_TIMEOUT_STEP_MS - Date.now()), entry);
+    sharedTimeouts.set(key, entry);
+  }
+  entry.attempts += 1;
+  return entry;
+}
+
+function fireSharedTimeout(entry: SharedTimeout): void {
+  entry.timer = undefined;
+  if (sharedTimeouts.get(entry.key) === entry) sharedTimeouts.delete(entry.key);
+  entry.controller.abort(timeoutReason());
+}
+
+function leaveSharedTimeout(entry: SharedTimeout): void {
+  entry.attempts -= 1;
+  if (entry.attempts > 0) return;
+  if (entry.timer !== undefined) clearTimeout(entry.timer);
+  entry.timer = undefined;
+  if (sharedTimeouts.get(entry.key) === entry) sharedTimeouts.delete(entry.key);
+}
+
+/** Shared timeout entries alive now (tests: none may be left behind once every call has ended). */
+export function sharedTimeoutsInUse(): number {
+  return sharedTimeouts.size;
+}
+
+/**
+ * One attempt's abort state, under whichever limit comes first (its own timeout or the call's deadline).
+ * Without a caller signal it joins a shared timeout; with one, it gets its own controller and timer, and the
+ * caller-signal listener is removed when the attempt ends, so a long-lived caller signal does not collect
+ * one listener per call. (AbortSignal.timeout + AbortSignal.any per attempt were 7–9% of a call's CPU.)
  */
 class AttemptAbort {
-  readonly controller = new AbortController();
   readonly limit: Limit;
   readonly limitMs: number;
+  readonly signal: AbortSignal;
+  private shared: SharedTimeout | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly caller: AbortSignal | undefined;
   private readonly onCallerAbort: (() => void) | undefined;
 
   constructor(perAttemptMs: number, deadlineAt: number, caller: AbortSignal | undefined) {
-    const remaining = deadlineAt - Date.now();
+    const now = Date.now();
+    const remaining = deadlineAt - now;
     this.limit = remaining <= perAttemptMs ? 'deadline' : 'attempt';
     this.limitMs = Math.max(0, Math.min(remaining, perAttemptMs));
     this.caller = caller;
+    if (caller === undefined && this.limitMs > 0) {
+      this.shared = joinSharedTimeout(now + this.limitMs);
+      this.signal = this.shared.controller.signal;
+      return;
+    }
+    const controller = new AbortController();
+    this.signal = controller.signal;
     if (caller?.aborted) {
-      this.controller.abort(caller.reason);
+      controller.abort(caller.reason);
       return;
     }
     if (this.limitMs === 0) {
-      this.controller.abort(timeoutReason());
+      controller.abort(timeoutReason());
       return;
     }
-    this.timer = setTimeout(abortForTimeout, this.limitMs, this.controller);
+    this.timer = setTimeout(abortForTimeout, this.limitMs, controller);
     if (caller) {
-      const controller = this.controller;
       this.onCallerAbort = () => controller.abort(caller.reason);
       caller.addEventListener('abort', this.onCallerAbort, { once: true });
     }
   }
 
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Stops the timer and unhooks the caller's signal; safe to call twice. */
+  /** Stops the timer (or leaves the shared one) and unhooks the caller's signal; safe to call twice. */
   release(): void {
+    if (this.shared !== undefined) leaveSharedTimeout(this.shared);
+    this.shared = undefined;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     if (this.onCallerAbort) this.caller?.removeEventListener('abort', this.onCallerAbort);

@@ -1,6 +1,8 @@
+import { espayValidators } from '@billerkit/validators/espay';
+import { iakValidators } from '@billerkit/validators/iak';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';
-import { checkResponse } from './validation.js';
+import { clientValidation, specChecks } from './validation.js';
 
 // A recorded Espay inquiry answer (legacy Smartfren sample) and a broken copy of it.
 const good = {
@@ -15,7 +17,9 @@ const good = {
   data: { phone_no: '0888666777', bill_total: '1', bill_ref: '108A000000', bill_amount: '000000125400', customer_name: 'SMARTFREN CUSTOMER POSTPAID', region_code: '00' },
 };
 
-describe('checkResponse', () => {
+const { checkResponse } = specChecks(espayValidators);
+
+describe('specChecks', () => {
   it('passes a documented answer in both profiles', () => {
     expect(() => checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: 'strict', data: good })).not.toThrow();
     expect(() => checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', data: good })).not.toThrow();
@@ -38,5 +42,31 @@ describe('checkResponse', () => {
   it('rejects an unknown mode', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
     expect(() => checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: 'lenient' as any, data: good })).toThrow(TypeError);
+  });
+  it('refuses data of the other provider', () => {
+    expect(() => specChecks(iakValidators).checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', data: good })).toThrow(/cannot be checked/);
+  });
+});
+
+describe('clientValidation', () => {
+  it('is off without validators and tolerant with them', () => {
+    expect(clientValidation('c', 'espay', {})).toBeUndefined();
+    expect(clientValidation('c', 'espay', { validate: 'off' })).toBeUndefined();
+    expect(clientValidation('c', 'espay', { validators: espayValidators })?.mode).toBe('tolerant');
+    expect(clientValidation('c', 'espay', { validators: espayValidators, validate: 'strict' })?.mode).toBe('strict');
+    expect(clientValidation('c', 'espay', { validators: espayValidators, validate: 'off' })).toBeUndefined();
+  });
+  it('checks with the validators it was given', () => {
+    const checks = clientValidation('c', 'espay', { validators: espayValidators, validate: 'strict' });
+    expect(() => checks?.checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: checks.mode, data: { ...good, amount: 1 } })).toThrow(ValidationError);
+  });
+  it('refuses a check it cannot run, the wrong provider and an unknown mode at construction', () => {
+    expect(() => clientValidation('createEspayClient', 'espay', { validate: 'strict' })).toThrow(/needs the validators.*@billerkit\/validators\/espay/);
+    expect(() => clientValidation('createEspayClient', 'espay', { validate: 'tolerant' })).toThrow(TypeError);
+    expect(() => clientValidation('createEspayClient', 'espay', { validators: iakValidators })).toThrow(/for iak, not espay/);
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
+    expect(() => clientValidation('createEspayClient', 'espay', { validators: {} as any })).toThrow(/espayValidators/);
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
+    expect(() => clientValidation('createEspayClient', 'espay', { validate: 'loose' as any })).toThrow(/got "loose"/);
   });
 });

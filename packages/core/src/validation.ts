@@ -2,20 +2,16 @@
  * Spec validation of requests and responses through the precompiled validators of `@billerkit/validators`
  * (ajv standalone code made at build time: the verdicts of its ajv root, without the ajv compiler or the
  * OpenAPI documents in a client bundle).
- * `strict` checks the documented contract, `tolerant` (default) accepts what providers are known to
- * really send, `off` skips the check.
+ * `strict` checks the documented contract, `tolerant` accepts what providers are known to really send,
+ * `off` skips the check. A client validates only when it is given its provider's validators
+ * (`@billerkit/validators/espay` or `/iak`): they are the larger part of a client's code, so an
+ * application that does not want them does not ship them.
  */
 import type { ProviderValidators } from '@billerkit/validators';
-import { espayValidators } from '@billerkit/validators/espay';
-import { iakValidators } from '@billerkit/validators/iak';
 import { type Provider, type RequestSummary, ValidationError } from './errors.js';
 import type { Redactor } from './redact.js';
 
 export type ValidateMode = 'strict' | 'tolerant' | 'off';
-
-export const DEFAULT_VALIDATE_MODE: ValidateMode = 'tolerant';
-
-const bothProviders: Record<Provider, ProviderValidators> = { espay: espayValidators, iak: iakValidators };
 
 export interface CheckOptions {
   provider: Provider;
@@ -31,7 +27,7 @@ export interface CheckOptions {
 }
 
 function check(direction: 'request' | 'response', options: CheckOptions, validators: ProviderValidators): void {
-  const mode = options.mode ?? DEFAULT_VALIDATE_MODE;
+  const mode = options.mode ?? 'tolerant';
   if (mode === 'off') return;
   if (mode !== 'strict' && mode !== 'tolerant') {
     throw new TypeError(`validate must be 'strict', 'tolerant' or 'off', got ${JSON.stringify(mode)}`);
@@ -57,19 +53,6 @@ function check(direction: 'request' | 'response', options: CheckOptions, validat
   });
 }
 
-/**
- * Throws ValidationError (direction `response`) when a parsed response fails its component.
- * Carries the schemas of both providers; a client should use its own `specChecks`.
- */
-export function checkResponse(options: CheckOptions): void {
-  check('response', options, bothProviders[options.provider]);
-}
-
-/** Throws ValidationError (direction `request`) when an outgoing body fails its component (both providers' schemas, as checkResponse). */
-export function checkRequest(options: CheckOptions): void {
-  check('request', options, bothProviders[options.provider]);
-}
-
 export interface SpecChecks {
   checkRequest(options: CheckOptions): void;
   checkResponse(options: CheckOptions): void;
@@ -84,4 +67,40 @@ export function specChecks(validators: ProviderValidators): SpecChecks {
     checkRequest: (options) => check('request', options, validators),
     checkResponse: (options) => check('response', options, validators),
   };
+}
+
+/** A client's validation: its provider's checks and the mode they run in. */
+export interface ClientValidation extends SpecChecks {
+  readonly mode: 'strict' | 'tolerant';
+}
+
+/**
+ * Resolves a client's `validators` and `validate` options. Without validators the default is `off`; with
+ * them, `tolerant`. Asking for a check without the validators to run it, or with the other provider's, is
+ * a TypeError at construction rather than a silently unchecked client.
+ */
+export function clientValidation(
+  client: string,
+  provider: Provider,
+  options: { validators?: ProviderValidators | undefined; validate?: ValidateMode | undefined },
+): ClientValidation | undefined {
+  const validators = options.validators;
+  const mode = options.validate ?? (validators === undefined ? 'off' : 'tolerant');
+  if (mode !== 'strict' && mode !== 'tolerant' && mode !== 'off') {
+    throw new TypeError(`${client}: validate must be 'strict', 'tolerant' or 'off', got ${JSON.stringify(mode)}`);
+  }
+  if (validators === undefined) {
+    if (mode === 'off') return undefined;
+    throw new TypeError(
+      `${client}: validate '${mode}' needs the validators: pass \`validators\` from '@billerkit/validators/${provider}' (import { ${provider}Validators })`,
+    );
+  }
+  if (validators === null || typeof validators !== 'object' || typeof validators.validate !== 'function') {
+    throw new TypeError(`${client}: validators must be the ${provider}Validators object of '@billerkit/validators/${provider}'`);
+  }
+  if (validators.provider !== provider) {
+    throw new TypeError(`${client}: validators are for ${String(validators.provider)}, not ${provider}`);
+  }
+  if (mode === 'off') return undefined;
+  return { mode, ...specChecks(validators) };
 }

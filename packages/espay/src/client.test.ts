@@ -18,6 +18,7 @@ import {
   TimeoutError,
   ValidationError,
 } from '@billerkit/core';
+import { espayValidators } from '@billerkit/validators/espay';
 import { createEspayClient, type EspayClientOptions } from './client.js';
 
 const CREDS = {
@@ -140,6 +141,7 @@ function client(extra: Partial<EspayClientOptions> = {}) {
   return createEspayClient({
     baseUrl,
     ...CREDS,
+    validators: espayValidators,
     timeoutMs: 400,
     retry: { baseDelayMs: 5 },
     logger: { debug: (message, meta) => logs.push(`${message} ${JSON.stringify(meta)}`) },
@@ -231,6 +233,14 @@ describe('typed errors', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
     await expect(client().pay({ productCode: 'SPBFRE', orderId: '1', amount: 100 as any })).rejects.toThrow(TypeError);
     expect(() => createEspayClient({ ...CREDS, password: '' })).toThrow(/password/);
+  });
+  it('checks the spec only with validators: without them a long product code goes out and the server answers', async () => {
+    expect(() => createEspayClient({ ...CREDS, validate: 'strict' })).toThrow(/needs the validators/);
+    const unchecked = createEspayClient({ baseUrl, ...CREDS, timeoutMs: 400 });
+    await expect(unchecked.inquiry({ productCode: 'WAY-TOO-LONG-PRODUCT-CODE', orderId: '0888666777' })).resolves.toMatchObject({
+      outcome: 'success',
+      productCode: 'WAY-TOO-LONG-PRODUCT-CODE',
+    });
   });
 });
 

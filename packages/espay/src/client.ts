@@ -37,11 +37,10 @@ import {
   type TransportResponse,
   uniqueId,
   type ValidateMode,
-  specChecks,
+  clientValidation,
 } from '@billerkit/core';
-import { espayValidators } from '@billerkit/validators/espay';
 import { espaySignature } from '@billerkit/signing';
-import { parseFormBody } from '@billerkit/validators';
+import { type ProviderValidators, parseFormBody } from '@billerkit/validators';
 import { type EspayOperation, encodeEspayForm } from './form.js';
 import type {
   GetBalanceData,
@@ -60,9 +59,6 @@ import type {
   PaymentReportRequest,
   PaymentReportSuccess,
 } from './generated/types.gen.js';
-
-// Bound to this provider's precompiled validators, so a bundle of this client carries no other provider's schemas.
-const { checkRequest, checkResponse } = specChecks(espayValidators);
 
 export const ESPAY_BASE_URLS = {
   sandbox: 'https://sandbox-api.espay.id',
@@ -90,7 +86,14 @@ export interface EspayClientOptions {
   retry?: RetryOptions;
   maxResponseBytes?: number;
   logger?: Logger;
-  /** Spec validation of requests and answers. Default `tolerant`. */
+  /**
+   * The precompiled validators that check requests and answers against the spec:
+   * `import { espayValidators } from '@billerkit/validators/espay'`. Without them nothing is checked
+   * against the spec (the answer's fields are still read defensively: a malformed one is a typed error),
+   * and the client's bundle is several times smaller.
+   */
+  validators?: ProviderValidators;
+  /** Spec validation mode: `tolerant` (default with `validators`), `strict`, or `off` (default without). */
   validate?: ValidateMode;
   /** rq_uuid generator; default `senderId` + Jakarta time + counter + random hex. */
   generateRqUuid?: () => string;
@@ -107,7 +110,7 @@ interface ResultBase<W> {
   /** `error_desc`, or `error_message` when Espay used that name. */
   errorDesc: string | null;
   rqUuid: string;
-  /** The answer as received (already validated). */
+  /** The answer as received (checked against the spec when the client has validators). */
   raw: Wire<W>;
   classification: Classification;
 }
@@ -287,7 +290,7 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
   const environment = options.environment ?? 'sandbox';
   if (!(environment in ESPAY_BASE_URLS)) throw new TypeError(`createEspayClient: environment must be 'sandbox' or 'production'`);
   const baseUrl = checkedBaseUrl(options.baseUrl ?? ESPAY_BASE_URLS[environment]);
-  const mode: ValidateMode = options.validate ?? 'tolerant';
+  const validation = clientValidation('createEspayClient', 'espay', options);
   const now = options.now ?? (() => new Date());
   const rqUuidOptions = { prefix: senderId };
   const nextRqUuid = options.generateRqUuid ?? (() => uniqueId(rqUuidOptions));
@@ -329,9 +332,7 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
     const components = ESPAY_OPERATIONS[operation];
     const form = encodeEspayForm(operation, body);
     // Check our own request against the contract before it leaves: a failure here is certainly not sent.
-    if (mode !== 'off') {
-      checkRequest({ provider: 'espay', component: components.request, mode, data: parseFormBody(form), redactor });
-    }
+    validation?.checkRequest({ provider: 'espay', component: components.request, mode: validation.mode, data: parseFormBody(form), redactor });
     const res = await transport.send({
       operation,
       method: 'POST',
@@ -355,7 +356,7 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
         redactor,
       });
     }
-    checkResponse({ provider: 'espay', component: components.response, mode, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+    validation?.checkResponse({ provider: 'espay', component: components.response, mode: validation.mode, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
     const desc = optionalText(data['error_desc']) ?? optionalText(data['error_message']) ?? null;
     const classification = classifyEspay(rawCode, desc);
     if (classification.code === null) {

@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { espayValidators } from '@billerkit/validators/espay';
 import { createEspayClient, type EspayClient } from './client.js';
 import { BillerkitError, isBillerkitError } from './index.js';
 
@@ -370,10 +371,12 @@ async function judge(call: () => Promise<unknown>, deadlineMs: number): Promise<
 
 let sequence = 0;
 
-function clientFor(id: string): EspayClient {
+/** Half the calls run with the spec validators, half without: both must turn every hostile answer into a typed error. */
+function clientFor(id: string, validated = true): EspayClient {
   return createEspayClient({
     baseUrl: `${baseUrl}/s/${id}`,
     ...CREDENTIALS,
+    ...(validated ? { validators: espayValidators } : {}),
     timeoutMs: TIMEOUT_MS,
     totalTimeoutMs: TOTAL_TIMEOUT_MS,
     maxResponseBytes: MAX_RESPONSE_BYTES,
@@ -439,7 +442,7 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
   it(
     'settles every call in time with a result or a typed error, secrets never shown',
     async () => {
-      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), scenario }), { numRuns: RUNS, seed: SEED });
+      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), validated: fc.boolean(), scenario }), { numRuns: RUNS, seed: SEED });
       const failures: string[] = [];
       const kinds = new Map<string, number>();
       const started = performance.now();
@@ -448,15 +451,15 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
       const worker = async () => {
         while (next < cases.length && performance.now() - started < BUDGET_MS) {
           const index = next++;
-          const { op, scenario: s } = cases[index]!;
+          const { op, validated, scenario: s } = cases[index]!;
           sequence += 1;
           const id = String(sequence);
           scenarios.set(id, { op, scenario: s });
-          const { call, deadlineMs } = callFor(op, clientFor(id));
+          const { call, deadlineMs } = callFor(op, clientFor(id, validated));
           const verdict = await judge(call, deadlineMs);
           scenarios.delete(id);
           ran += 1;
-          const label = `#${index} ${op} ${JSON.stringify(s).slice(0, 300)}`;
+          const label = `#${index} ${op}${validated ? '' : ' (no validators)'} ${JSON.stringify(s).slice(0, 300)}`;
           if (verdict.kind === 'untyped') failures.push(`${label}: untyped ${String((verdict.error as Error)?.stack ?? verdict.error).slice(0, 400)}`);
           if (verdict.kind === 'late') failures.push(`${label}: still pending after ${Math.round(verdict.ms)} ms (deadline ${deadlineMs} ms)`);
           if (verdict.kind === 'typed') {
@@ -465,6 +468,7 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
             for (const secret of SECRETS) if (shown.includes(secret)) failures.push(`${label}: a secret appears in ${verdict.error.constructor.name}`);
           }
           if (verdict.kind === 'result') kinds.set('result', (kinds.get('result') ?? 0) + 1);
+          if (!validated) kinds.set(`unvalidated ${verdict.kind}`, (kinds.get(`unvalidated ${verdict.kind}`) ?? 0) + 1);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -479,6 +483,8 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
         expect(kinds.get(name) ?? 0, `${name} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
       }
       expect(kinds.get('result') ?? 0).toBeGreaterThan(0);
+      // Both halves ran: without validators the hostile answers still end typed (counted apart).
+      expect(kinds.get('unvalidated typed') ?? 0).toBeGreaterThan(0);
     },
     BUDGET_MS + 30_000,
   );

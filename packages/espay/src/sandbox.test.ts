@@ -5,6 +5,7 @@
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateRequestError, InsufficientBalanceError, ProviderError, ValidationError } from '@billerkit/core';
+import { espayValidators } from '@billerkit/validators/espay';
 import { createEspayClient, type EspayClient } from './client.js';
 
 let sandbox: Sandbox;
@@ -113,7 +114,7 @@ describe('Espay client against the embedded sandbox', () => {
   });
 
   it('strict validation accepts the three-digit codes (String(4) is a maximum) and reports the failure as typed', async () => {
-    const strict = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, validate: 'strict' });
+    const strict = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, validators: espayValidators, validate: 'strict' });
     const low = await strict.inquiry({ productCode: PRODUCT, orderId: '880000000800' });
     await expect(strict.pay({ inquiry: low })).rejects.not.toBeInstanceOf(ValidationError);
   });

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { espayValidators } from '@billerkit/validators/espay';
 import { createEspayClient } from './client.js';
 
 interface Captured {
@@ -79,6 +80,7 @@ function client() {
     signatureKey: 'keyforsignature',
     basicAuth: { username: 'espay-test', password: 'test' },
     now: () => new Date('2019-09-26T14:03:33Z'), // 21:03:33 in Jakarta
+    validators: espayValidators,
     validate: 'strict',
   });
 }

@@ -17,6 +17,7 @@ import {
 import { iakSign } from '@billerkit/signing';
 import { parseIakXml } from '@billerkit/validators';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { iakValidators } from '@billerkit/validators/iak';
 import { createIakClient, type IakClientOptions } from './index.js';
 import { FAKE_API_KEY, FAKE_USERNAME, type FakeIak, PDF_BYTES, startFakeIak } from './test-support/fake-iak.js';
 
@@ -30,7 +31,7 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 function client(extra: Partial<IakClientOptions> = {}) {
-  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, validate: 'strict', ...extra });
+  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, validators: iakValidators, validate: 'strict', ...extra });
 }
 
 async function caught(promise: Promise<unknown>): Promise<BillerkitError> {

@@ -15,6 +15,7 @@ import { BillerkitError, isBillerkitError } from '@billerkit/core';
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iakValidators } from '@billerkit/validators/iak';
 import { createIakClient, type IakClient } from './index.js';
 
 const RUNS = envInt('BILLERKIT_CLIENT_FUZZ_RUNS', 3_000);
@@ -420,10 +421,12 @@ async function judge(call: () => Promise<unknown>, deadlineMs: number): Promise<
 
 let sequence = 0;
 
-function clientFor(id: string, format: Format): IakClient {
+/** Half the calls run with the spec validators, half without: both must turn every hostile answer into a typed error. */
+function clientFor(id: string, format: Format, validated = true): IakClient {
   return createIakClient({
     baseUrl: `${baseUrl}/s/${id}`,
     ...CREDENTIALS,
+    ...(validated ? { validators: iakValidators } : {}),
     format,
     timeoutMs: TIMEOUT_MS,
     totalTimeoutMs: TOTAL_TIMEOUT_MS,
@@ -493,7 +496,7 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
   it(
     'settles every call in time with a result or a typed error, the API key never shown',
     async () => {
-      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), format: fc.constantFrom<Format>('json', 'xml'), scenario }), { numRuns: RUNS, seed: SEED });
+      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), format: fc.constantFrom<Format>('json', 'xml'), validated: fc.boolean(), scenario }), { numRuns: RUNS, seed: SEED });
       const failures: string[] = [];
       const kinds = new Map<string, number>();
       const started = performance.now();
@@ -502,15 +505,15 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
       const worker = async () => {
         while (next < cases.length && performance.now() - started < BUDGET_MS) {
           const index = next++;
-          const { op, format, scenario: s } = cases[index]!;
+          const { op, format, validated, scenario: s } = cases[index]!;
           sequence += 1;
           const id = String(sequence);
           scenarios.set(id, { format, scenario: s });
-          const { call, deadlineMs } = callFor(op, clientFor(id, format));
+          const { call, deadlineMs } = callFor(op, clientFor(id, format, validated));
           const verdict = await judge(call, deadlineMs);
           scenarios.delete(id);
           ran += 1;
-          const label = `#${index} ${op} ${format} ${JSON.stringify(s).slice(0, 300)}`;
+          const label = `#${index} ${op} ${format}${validated ? '' : ' (no validators)'} ${JSON.stringify(s).slice(0, 300)}`;
           if (verdict.kind === 'untyped') failures.push(`${label}: untyped ${String((verdict.error as Error)?.stack ?? verdict.error).slice(0, 500)}`);
           if (verdict.kind === 'late') failures.push(`${label}: still pending after ${Math.round(verdict.ms)} ms (deadline ${deadlineMs} ms)`);
           if (verdict.kind === 'typed') {
@@ -519,6 +522,7 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
             if (shown.includes(CREDENTIALS.apiKey)) failures.push(`${label}: the API key appears in ${verdict.error.constructor.name}`);
           }
           if (verdict.kind === 'result') kinds.set('result', (kinds.get('result') ?? 0) + 1);
+          if (!validated) kinds.set(`unvalidated ${verdict.kind}`, (kinds.get(`unvalidated ${verdict.kind}`) ?? 0) + 1);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -530,6 +534,8 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
         expect(kinds.get(name) ?? 0, `${name} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
       }
       expect(kinds.get('result') ?? 0).toBeGreaterThan(0);
+      // Both halves ran: without validators the hostile answers still end typed (counted apart).
+      expect(kinds.get('unvalidated typed') ?? 0).toBeGreaterThan(0);
     },
     BUDGET_MS + 30_000,
   );

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConnectionError, type FetchLike, ProviderError, RequestAbortedError, SignatureError, TimeoutError } from '@billerkit/core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { iakValidators } from '@billerkit/validators/iak';
 import { createIakClient, type IakClientOptions } from './index.js';
 
 /** The parts of @billerkit/sandbox these tests use. */
@@ -67,7 +68,7 @@ function recordingFetch(faultFor: (command: string, nth: number) => string | und
 }
 
 function client(extra: Partial<IakClientOptions> = {}) {
-  return createIakClient({ baseUrl: sandbox.url, ...sandbox.credentials.iak, validate: 'strict', ...extra });
+  return createIakClient({ baseUrl: sandbox.url, ...sandbox.credentials.iak, validators: iakValidators, validate: 'strict', ...extra });
 }
 
 describe.each(['json', 'xml'] as const)('against the sandbox (%s)', (format) => {

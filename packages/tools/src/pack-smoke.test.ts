@@ -40,7 +40,8 @@ type Manifest = {
 const QUICKSTART_BODY = `
 const sandbox = await startSandbox();
 try {
-  const espay = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay });
+  // Spec validation is opt-in: the Espay client takes the precompiled validators, the IAK client runs without.
+  const espay = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, validators: espayValidators, validate: 'strict' });
   const bill = await espay.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' });
   const paid = await espay.pay({ inquiry: bill });
 
@@ -64,6 +65,7 @@ try {
 const QUICKSTART_MJS = `import { startSandbox } from '@billerkit/sandbox';
 import { createEspayClient, formatIdr } from '@billerkit/espay';
 import { createIakClient } from '@billerkit/iak';
+import { espayValidators } from '@billerkit/validators/espay';
 import errorCodes from '@billerkit/specs/espay/error-codes.json' with { type: 'json' };
 const MODE = 'esm';
 ${QUICKSTART_BODY}`;
@@ -72,6 +74,7 @@ const QUICKSTART_CJS = `'use strict';
 const { startSandbox } = require('@billerkit/sandbox');
 const { createEspayClient, formatIdr } = require('@billerkit/espay');
 const { createIakClient } = require('@billerkit/iak');
+const { espayValidators } = require('@billerkit/validators/espay');
 const errorCodes = require('@billerkit/specs/espay/error-codes.json');
 const MODE = 'cjs';
 // Every publishable package must load through require(), not only the three above.

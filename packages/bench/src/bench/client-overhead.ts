@@ -1,7 +1,7 @@
 /**
- * 1. Client overhead: requests/s of `espay.inquiry` and `iak.inquiry` through the clients (validation
- * `tolerant`, the default, and `off`) against a minimal loopback node:http server that returns a fixed valid
- * answer, next to raw `fetch` with a prebuilt body to the same server. The server runs in a child process
+ * 1. Client overhead: requests/s of `espay.inquiry` and `iak.inquiry` through the clients (as created by
+ * default, and with the opt-in spec validators) against a minimal loopback node:http server that returns a
+ * fixed valid answer, next to raw `fetch` with a prebuilt body to the same server. The server runs in a child process
  * (its own core); the variants run in interleaved rounds so drift hits them alike; the ratio is the median of
  * the per-round ratios. When a client is below the goal, a CPU profile of it says where the time goes.
  */
@@ -9,6 +9,8 @@ import { Session } from 'node:inspector/promises';
 import { createEspayClient } from '@billerkit/espay';
 import { createTransport } from '@billerkit/core';
 import { createIakClient } from '@billerkit/iak';
+import { espayValidators } from '@billerkit/validators/espay';
+import { iakValidators } from '@billerkit/validators/iak';
 import { espaySignature, iakSign } from '@billerkit/signing';
 import type { RecordedAnswers } from './answers.js';
 import { closedLoop, median, startNodeChild } from './util.js';
@@ -76,10 +78,10 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
       authorization: `Basic ${Buffer.from(`${ESPAY.basicAuth.username}:${ESPAY.basicAuth.password}`).toString('base64')}`,
     };
     const iakBody = JSON.stringify({ commands: 'inq-pasca', username: IAK.username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'BENCH1', sign: iakSign(IAK.username, IAK.apiKey, 'BENCH1') });
-    const espayTolerant = createEspayClient({ baseUrl: url, ...ESPAY });
-    const espayOff = createEspayClient({ baseUrl: url, ...ESPAY, validate: 'off' });
-    const iakTolerant = createIakClient({ baseUrl: url, ...IAK });
-    const iakOff = createIakClient({ baseUrl: url, ...IAK, validate: 'off' });
+    const espayTolerant = createEspayClient({ baseUrl: url, ...ESPAY, validators: espayValidators });
+    const espayOff = createEspayClient({ baseUrl: url, ...ESPAY });
+    const iakTolerant = createIakClient({ baseUrl: url, ...IAK, validators: iakValidators });
+    const iakOff = createIakClient({ baseUrl: url, ...IAK });
     let n = 0;
     const nextRef = () => {
       n += 1;
@@ -97,6 +99,22 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
         work: async () => (await fetch(`${url}/rest/biller/inquirytransaction`, { method: 'POST', headers: espayHeaders, body: espayBody })).json(),
       },
       {
+        // What any abortable timeout costs: undici's own work for a request that carries a signal.
+        name: '(diagnostic) raw fetch + an AbortSignal per call, Espay body',
+        provider: 'espay',
+        raw: false,
+        diagnostic: true,
+        work: async () => {
+          const controller = new AbortController();
+          const timer = setTimeout(() => controller.abort(), 30_000);
+          try {
+            return await (await fetch(`${url}/rest/biller/inquirytransaction`, { method: 'POST', headers: espayHeaders, body: espayBody, signal: controller.signal })).json();
+          } finally {
+            clearTimeout(timer);
+          }
+        },
+      },
+      {
         name: '(diagnostic) core transport.send, Espay body',
         provider: 'espay',
         raw: false,
@@ -106,13 +124,28 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
             (await espayTransport.send({ operation: 'inquiryTransaction', method: 'POST', url: `${url}/rest/biller/inquirytransaction`, headers: espayHeaders, body: espayBody, idempotent: true })).body,
           ),
       },
-      { name: 'espay.inquiry, validate tolerant', provider: 'espay', raw: false, work: () => espayTolerant.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
-      { name: 'espay.inquiry, validate off', provider: 'espay', raw: false, work: () => espayOff.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
+      { name: 'espay.inquiry with validators (tolerant)', provider: 'espay', raw: false, work: () => espayTolerant.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
+      { name: 'espay.inquiry, default (no validators)', provider: 'espay', raw: false, work: () => espayOff.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
       {
         name: 'raw fetch (IAK inq-pasca body)',
         provider: 'iak',
         raw: true,
         work: async () => (await fetch(`${url}/api/v1/bill/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: iakBody })).json(),
+      },
+      {
+        name: '(diagnostic) raw fetch + an AbortSignal per call, IAK body',
+        provider: 'iak',
+        raw: false,
+        diagnostic: true,
+        work: async () => {
+          const controller = new AbortController();
+          const timer = setTimeout(() => controller.abort(), 30_000);
+          try {
+            return await (await fetch(`${url}/api/v1/bill/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: iakBody, signal: controller.signal })).json();
+          } finally {
+            clearTimeout(timer);
+          }
+        },
       },
       {
         name: '(diagnostic) core transport.send, IAK body',
@@ -124,8 +157,8 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
             (await iakTransport.send({ operation: 'inq-pasca', method: 'POST', url: `${url}/api/v1/bill/check`, headers: { 'content-type': 'application/json' }, body: iakBody, idempotent: false })).body,
           ),
       },
-      { name: 'iak.inquiry, validate tolerant', provider: 'iak', raw: false, work: () => iakTolerant.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
-      { name: 'iak.inquiry, validate off', provider: 'iak', raw: false, work: () => iakOff.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
+      { name: 'iak.inquiry with validators (tolerant)', provider: 'iak', raw: false, work: () => iakTolerant.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
+      { name: 'iak.inquiry, default (no validators)', provider: 'iak', raw: false, work: () => iakOff.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
     ];
     // Warm-up: JIT, connection pools, validator compilation.
     for (const v of variants) await closedLoop(v.work, options.concurrency, 700);

@@ -24,9 +24,7 @@ import {
   type TransportResponse,
   ValidationError,
   type ValidationIssue,
-  specChecks,
 } from '@billerkit/core';
-import { iakValidators } from '@billerkit/validators/iak';
 import { IAK_DEFAULT_TIMEOUT_MS, IAK_PATHS, type IakClientOptions, type IakEnvironment, type IakFormat, resolveConfig } from './config.js';
 import { downloadReceipt, type IakReceipt, type IakReceiptFormat } from './receipt.js';
 import {
@@ -55,9 +53,6 @@ import {
   type WireData,
 } from './results.js';
 import { decodeAnswer, encodeBody } from './wire.js';
-
-// Bound to this provider's precompiled validators, so a bundle of this client carries no other provider's schemas.
-const { checkRequest, checkResponse } = specChecks(iakValidators);
 
 /** Per-call options. */
 export interface IakCallOptions {
@@ -181,7 +176,7 @@ export function createIakClient(options: IakClientOptions): IakClient {
   };
   const transport: Transport = createTransport(transportOptions);
   const credentials = { username: config.username, apiKey: config.apiKey };
-  const mode = config.validate;
+  const validation = config.validation;
 
   function errorContext(res: TransportResponse) {
     return { provider: 'iak' as const, httpStatus: res.status, rawBody: res.body, request: res.request, redactor };
@@ -219,9 +214,9 @@ export function createIakClient(options: IakClientOptions): IakClient {
   ): Promise<Answer> {
     const components = COMPONENTS[operation];
     const url = config.baseUrl + path;
-    if (mode !== 'off') {
+    if (validation) {
       const request: RequestSummary = { operation, method: 'POST', url, references };
-      checkRequest({ provider: 'iak', component: components.request, mode, data: body, request, redactor });
+      validation.checkRequest({ provider: 'iak', component: components.request, mode: validation.mode, data: body, request, redactor });
     }
     const encoded = encodeBody(body, config.format);
     const res = await transport.send({
@@ -254,14 +249,14 @@ export function createIakClient(options: IakClientOptions): IakClient {
     if ((res.status < 200 || res.status > 299) && responseCode === null) {
       throw new ProviderError({ ...errorContext(res), code: null, message: `iak ${operation}: HTTP ${res.status} without a response code` });
     }
-    if (res.status >= 200 && res.status <= 299) {
+    if (validation && res.status >= 200 && res.status <= 299) {
       const xml = decoded.format === 'xml';
       const component = xml ? components.xml : components.json;
       const data = xml && operation !== 'pricelist-pasca' ? decoded.data : decoded.parsed;
       // XML text carries no types, so the strict profile (the documented JSON types) cannot hold for
       // it; the tolerant profile's patches exist for exactly that, and XML answers use them.
-      const profile = xml && mode === 'strict' ? 'tolerant' : mode;
-      checkResponse({ provider: 'iak', component, mode: profile, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+      const profile = xml && validation.mode === 'strict' ? 'tolerant' : validation.mode;
+      validation.checkResponse({ provider: 'iak', component, mode: profile, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
     }
     return { res, parsed: decoded.parsed, data: decoded.data, responseCode, message };
   }
@@ -371,7 +366,7 @@ export function createIakClient(options: IakClientOptions): IakClient {
     const trId = normaliseTrId(input.trId, 'iak.receipt');
     const format = input.format ?? 'pdf';
     if (format !== 'pdf' && format !== 'data') throw new TypeError(`iak.receipt: format must be 'pdf' or 'data', got ${JSON.stringify(format)}`);
-    return downloadReceipt({ transportOptions, redactor, baseUrl: config.baseUrl, trId, format, mode, ...(call ? { call } : {}) });
+    return downloadReceipt({ transportOptions, redactor, baseUrl: config.baseUrl, trId, format, validation, ...(call ? { call } : {}) });
   }
 
   async function payAndConfirm(input: IakPayAndConfirmInput, opts: IakPayAndConfirmOptions = {}): Promise<IakConfirmedPayment> {

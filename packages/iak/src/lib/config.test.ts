@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { espayValidators } from '@billerkit/validators/espay';
 import { createIakClient } from './client.js';
 import { IAK_BASE_URLS, resolveConfig } from './config.js';
 
@@ -26,6 +27,8 @@ describe('client options', () => {
     ['an unknown format', { ...creds, format: 'yaml' }],
     ['an unknown environment', { ...creds, environment: 'staging' }],
     ['an unknown validate mode', { ...creds, validate: 'loose' }],
+    ['a spec check without the validators to run it', { ...creds, validate: 'strict' }],
+    ['validators of the other provider', { ...creds, validators: espayValidators }],
     ['a non-http base URL', { ...creds, baseUrl: 'ftp://example.com' }],
     ['credentials in the base URL', { ...creds, baseUrl: 'https://user:pw@example.com' }],
     ['a zero timeout', { ...creds, timeoutMs: 0 }],

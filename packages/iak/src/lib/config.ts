@@ -4,7 +4,8 @@
  * Postpaid has only the two legacy mobilepulsa.net hosts: no iak.id/iak.dev host exists for
  * postpaid in any IAK source. The host decides the environment; the API keys differ per host.
  */
-import type { FetchLike, Logger, RetryOptions, ValidateMode } from '@billerkit/core';
+import { type ClientValidation, clientValidation, type FetchLike, type Logger, type RetryOptions, type ValidateMode } from '@billerkit/core';
+import type { ProviderValidators } from '@billerkit/validators';
 
 export type IakEnvironment = 'development' | 'production';
 export type IakFormat = 'json' | 'xml';
@@ -42,7 +43,14 @@ export interface IakClientOptions {
   totalTimeoutMs?: number;
   /** Debug logger; everything it receives is redacted first. */
   logger?: Logger;
-  /** Spec validation of requests and responses: `tolerant` (default), `strict` or `off`. */
+  /**
+   * The precompiled validators that check requests and answers against the spec:
+   * `import { iakValidators } from '@billerkit/validators/iak'`. Without them nothing is checked against
+   * the spec (the answer's fields are still read defensively: a malformed one is a typed error), and the
+   * client's bundle is several times smaller.
+   */
+  validators?: ProviderValidators;
+  /** Spec validation mode: `tolerant` (default with `validators`), `strict`, or `off` (default without). */
   validate?: ValidateMode;
   /** Retries of idempotent calls (checkstatus, pricelist, receipt). Payments are never retried. */
   retry?: RetryOptions;
@@ -56,7 +64,8 @@ export interface ResolvedIakConfig {
   username: string;
   apiKey: string;
   format: IakFormat;
-  validate: ValidateMode;
+  /** Undefined when nothing is checked against the spec. */
+  validation: ClientValidation | undefined;
 }
 
 function requireText(value: unknown, name: string): string {
@@ -73,10 +82,7 @@ export function resolveConfig(options: IakClientOptions): ResolvedIakConfig {
   const apiKey = requireText(options.apiKey, 'apiKey');
   const format = options.format ?? 'json';
   if (format !== 'json' && format !== 'xml') throw new TypeError(`createIakClient: format must be 'json' or 'xml', got ${JSON.stringify(format)}`);
-  const validate = options.validate ?? 'tolerant';
-  if (validate !== 'strict' && validate !== 'tolerant' && validate !== 'off') {
-    throw new TypeError(`createIakClient: validate must be 'strict', 'tolerant' or 'off', got ${JSON.stringify(validate)}`);
-  }
+  const validation = clientValidation('createIakClient', 'iak', options);
   let baseUrl: string;
   let environment: IakEnvironment | 'custom';
   if (options.baseUrl !== undefined) {
@@ -98,5 +104,5 @@ export function resolveConfig(options: IakClientOptions): ResolvedIakConfig {
       throw new TypeError(`createIakClient: ${name} must be a positive number, got ${String(value)}`);
     }
   }
-  return { baseUrl, environment, username, apiKey, format, validate };
+  return { baseUrl, environment, username, apiKey, format, validation };
 }

@@ -15,19 +15,14 @@ import {
   type Transport,
   type TransportOptions,
   type TransportResponse,
-  type ValidateMode,
+  type ClientValidation,
   classifyIak,
   errorFromClassification,
   normaliseCode,
-  specChecks,
 } from '@billerkit/core';
-import { iakValidators } from '@billerkit/validators/iak';
 import { IAK_PATHS } from './config.js';
 import { isRecord, text } from './results.js';
 import { decodeAnswer } from './wire.js';
-
-// Bound to this provider's precompiled validators, so a bundle of this client carries no other provider's schemas.
-const { checkResponse } = specChecks(iakValidators);
 
 export interface IakReceiptPdf {
   outcome: 'success';
@@ -65,7 +60,7 @@ export interface ReceiptDeps {
   baseUrl: string;
   trId: string;
   format: IakReceiptFormat;
-  mode: ValidateMode;
+  validation: ClientValidation | undefined;
   call?: ReceiptCall;
 }
 
@@ -158,7 +153,7 @@ export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
   if (res.status !== 200) return receiptError(res, redactor);
   const decoded = decodeAnswer(res, redactor);
   if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor);
-  checkResponse({ provider: 'iak', component: 'ReceiptResponse', mode: deps.mode, data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+  deps.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', mode: deps.validation.mode, data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
   const lines: Record<string, string> = {};
   for (const [label, value] of Object.entries(decoded.data)) {
     const line = text(value);

@@ -149,7 +149,7 @@ export function workspaceCopy(mutate: (spec: Record<string, unknown>) => void): 
   // validators: the built package, resolving the copied specs
   const validators = join(dir, 'packages', 'validators');
   for (const part of ['package.json', 'dist']) cpSync(real('packages', 'validators', part), join(validators, part), { recursive: true });
-  for (const dep of ['ajv', 'ajv-formats', 'fast-xml-parser']) link(real('packages', 'validators', 'node_modules', dep), join(validators, 'node_modules', dep));
+  for (const dep of ['ajv', 'ajv-formats']) link(real('packages', 'validators', 'node_modules', dep), join(validators, 'node_modules', dep));
   link(specs, join(validators, 'node_modules', '@billerkit', 'specs'));
 
   // conformance: sources, samples and ledger; dependencies linked

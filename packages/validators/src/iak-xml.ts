@@ -10,16 +10,27 @@
  * - XML has no types: every value stays a string (numbers are never guessed, `"09128374655"` keeps
  *   its leading zero). Money is converted later, by the client, from strings or JSON numbers alike.
  *
- * Parsing is done by fast-xml-parser after its well-formedness validator; a DOCTYPE is refused
- * (no entity definitions, so no billion laughs), only the five predefined XML entities and
- * numeric character references are decoded, and size and nesting are bounded.
+ * The codec is hand-written rather than a general XML library because IAK's documents use a small
+ * part of XML, and a client bundle should not carry the rest (fast-xml-parser and its dependencies
+ * took about 23 kB gzip, this codec takes 4). Reading is one pass with an explicit stack, so its
+ * cost is linear in the length and nesting costs no call stack. It is strict where being lenient
+ * would be a risk or a guess:
+ * - well-formedness is checked as the document is read: a mismatched closing tag (IAK's own
+ *   `<no_registrasi>…</daya>` sample) or anything after the root is refused, not repaired;
+ * - a DOCTYPE is refused (no entity definitions, so no billion laughs); only the five predefined
+ *   entities and numeric character references are decoded, any other `&name;` stays as written;
+ * - size and nesting are bounded, and characters XML cannot carry are refused;
+ * - an element holding both text and elements is refused: IAK never sends one, and there is no
+ *   JSON shape to give it.
+ * Text is otherwise read as fast-xml-parser read it, so results did not change with it: each run of
+ * text is trimmed, CDATA is kept verbatim, attributes, comments and processing instructions are
+ * checked and dropped, and a repeated element becomes an array wherever it is.
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** Thrown for input that is not a well-formed, acceptable IAK `<mp>` document. */
 export class IakXmlError extends Error {
   override readonly name = 'IakXmlError';
-  /** 1-based position reported by the XML validator, when it found the fault. */
+  /** 1-based position of the fault, when the document was read that far. */
   readonly line: number | undefined;
   readonly col: number | undefined;
 
@@ -128,46 +139,312 @@ function decodeXmlText(text: string): string {
   return out + text.slice(from);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------
+
+/** Would reach `Object.prototype` through the result object; refused, as fast-xml-parser did. */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
- * fast-xml-parser hands every DOCTYPE it meets to `addInputEntities`; refusing there rejects all
- * DOCTYPEs, whether or not they define entities. IAK never sends one.
+ * An own property with one of these names would shadow the method every consumer calls implicitly
+ * (`${value}` calls `toString`); renamed with a `__` prefix, as fast-xml-parser did, so results stay
+ * what they were.
  */
-const entityDecoder = {
-  setExternalEntities(): void {},
-  addInputEntities(): void {
-    throw new IakXmlError('DOCTYPE declarations are not accepted in IAK XML');
-  },
-  reset(): void {},
-  decode: decodeXmlText,
-  setXmlVersion(): void {},
-};
+const SHADOWING_NAMES: ReadonlySet<string> = new Set([
+  'hasOwnProperty',
+  'toString',
+  'valueOf',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
+]);
 
-const parserCache = new Map<string, XMLParser>();
+/**
+ * Longest entity name accepted after `&`: fast-xml-parser's validator refused longer ones, and no
+ * name IAK could send (the predefined five, an HTML name left as written) comes near it.
+ */
+const MAX_ENTITY_NAME_LENGTH = 20;
 
-function parserFor(arrayPaths: readonly string[], maxDepth: number): XMLParser {
-  const key = `${maxDepth}\u0000${arrayPaths.join('\u0000')}`;
-  let parser = parserCache.get(key);
-  if (parser === undefined) {
-    const arrays = new Set(arrayPaths);
-    parser = new XMLParser({
-      ignoreAttributes: true,
-      ignoreDeclaration: true,
-      ignorePiTags: true,
-      parseTagValue: false,
-      parseAttributeValue: false,
-      trimValues: true,
-      processEntities: true,
-      htmlEntities: false,
-      entityDecoder,
-      // fast-xml-parser's limit counts the levels below the first element.
-      maxNestedTags: maxDepth - 1,
-      jPath: true,
-      isArray: (_tagName, jPath) => typeof jPath === 'string' && arrays.has(jPath),
-    });
-    if (parserCache.size > 16) parserCache.clear();
-    parserCache.set(key, parser);
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x9 || c === 0xa || c === 0xd;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+}
+
+/** ASCII subset of XML names, colon included (namespaced attributes such as `xmlns:xsi`). */
+function isReadNameStart(c: number): boolean {
+  return isNameStart(c) || c === 58;
+}
+
+function isReadNameChar(c: number): boolean {
+  return isNameChar(c) || c === 58;
+}
+
+/** Index just past the name starting at `at` (`at` itself when there is none). */
+function nameEnd(source: string, at: number): number {
+  if (!isReadNameStart(source.charCodeAt(at))) return at;
+  let end = at + 1;
+  while (isReadNameChar(source.charCodeAt(end))) end++;
+  return end;
+}
+
+function skipSpace(source: string, at: number): number {
+  while (isSpace(source.charCodeAt(at))) at++;
+  return at;
+}
+
+/** Code units taken by the XML character at `at`: 1, 2 for a surrogate pair, 0 for none. */
+function xmlCharLength(source: string, at: number): number {
+  const c = source.charCodeAt(at);
+  if (c >= 0x20 && c < 0xd800) return 1;
+  if (c === 0x9 || c === 0xa || c === 0xd || (c >= 0xe000 && c <= 0xfffd)) return 1;
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const low = source.charCodeAt(at + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return 2;
   }
-  return parser;
+  return 0;
+}
+
+/** 1-based; only computed for an error, so reading stays linear. */
+function positionOf(source: string, at: number): { line: number; col: number } {
+  let line = 1;
+  for (let nl = source.indexOf('\n'); nl !== -1 && nl < at; nl = source.indexOf('\n', nl + 1)) line++;
+  const col = at - (at === 0 ? 0 : source.lastIndexOf('\n', at - 1) + 1) + 1;
+  return { line, col };
+}
+
+function errorAt(source: string, at: number, message: string): IakXmlError {
+  const { line, col } = positionOf(source, at);
+  return new IakXmlError(`${message} (line ${line}, column ${col})`, { line, col });
+}
+
+function checkChars(source: string, from: number, to: number): void {
+  for (let at = from; at < to; ) {
+    const length = xmlCharLength(source, at);
+    if (length === 0) throw notXmlChar(source, at);
+    at += length;
+  }
+}
+
+function notXmlChar(source: string, at: number): IakXmlError {
+  const code = source.codePointAt(at)!.toString(16).toUpperCase().padStart(4, '0');
+  return errorAt(source, at, `Malformed IAK XML: U+${code} is not an XML character`);
+}
+
+/** Index of the `;` closing the reference that starts with the `&` at `at`. */
+function referenceEnd(source: string, at: number): number {
+  let end = at + 1;
+  if (source.charCodeAt(end) === 0x23) {
+    end++;
+    const hex = source.charCodeAt(end) === 0x78;
+    if (hex) end++;
+    const digits = end;
+    while (hex ? isHexDigit(source.charCodeAt(end)) : isDigit(source.charCodeAt(end))) end++;
+    if (end > digits && source.charCodeAt(end) === 0x3b) return end;
+  } else if (isNameStart(source.charCodeAt(end))) {
+    const name = end;
+    while (end - name < MAX_ENTITY_NAME_LENGTH && (isNameStart(source.charCodeAt(end)) || isDigit(source.charCodeAt(end)))) end++;
+    if (source.charCodeAt(end) === 0x3b) return end;
+  }
+  throw errorAt(source, at, "Malformed IAK XML: '&' does not start a character or entity reference");
+}
+
+/** Character data of an element or an attribute value: XML characters, references, no `<`, no `]]>`. */
+function checkText(source: string, from: number, to: number): void {
+  for (let at = from; at < to; ) {
+    const c = source.charCodeAt(at);
+    if (c === 0x26) {
+      at = referenceEnd(source, at) + 1;
+    } else if (c === 0x3c) {
+      throw errorAt(source, at, "Malformed IAK XML: '<' is not allowed in an attribute value");
+    } else if (c === 0x5d && source.startsWith(']]>', at)) {
+      throw errorAt(source, at, "Malformed IAK XML: ']]>' is not allowed in text");
+    } else {
+      const length = xmlCharLength(source, at);
+      if (length === 0) throw notXmlChar(source, at);
+      at += length;
+    }
+  }
+}
+
+/**
+ * Reads `(S name S? = S? quoted-value)* S?` from `at` and returns where the tag's closing
+ * delimiter starts. Attributes are checked, not kept: IAK's data is all in elements.
+ */
+function skipAttributes(source: string, at: number): number {
+  let seen: Set<string> | undefined;
+  for (;;) {
+    const next = skipSpace(source, at);
+    const c = source.charCodeAt(next);
+    if (c === 0x3e || c === 0x2f || c === 0x3f) return next;
+    const end = nameEnd(source, next);
+    if (next === at || end === next) {
+      const what = Number.isNaN(c) ? 'the document ends inside a tag' : `unexpected ${JSON.stringify(source[next])} in a tag`;
+      throw errorAt(source, next, `Malformed IAK XML: ${what}`);
+    }
+    const name = source.slice(next, end);
+    seen ??= new Set();
+    if (seen.has(name)) throw errorAt(source, next, `Malformed IAK XML: attribute '${name}' is repeated`);
+    seen.add(name);
+    const equals = skipSpace(source, end);
+    if (source.charCodeAt(equals) !== 0x3d) throw errorAt(source, next, `Malformed IAK XML: attribute '${name}' has no value`);
+    const open = skipSpace(source, equals + 1);
+    const quote = source[open];
+    if (quote !== '"' && quote !== "'") throw errorAt(source, open, `Malformed IAK XML: the value of attribute '${name}' is not quoted`);
+    const close = source.indexOf(quote, open + 1);
+    if (close === -1) throw errorAt(source, open, `Malformed IAK XML: the value of attribute '${name}' is not closed`);
+    checkText(source, open + 1, close);
+    at = close + 1;
+  }
+}
+
+function normalizeLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+}
+
+interface OpenElement {
+  /** As written, to match the closing tag. */
+  readonly name: string;
+  /** Property name in the result. */
+  readonly key: string;
+  readonly path: string;
+  /** Index of its `<`, for error positions. */
+  readonly start: number;
+  children: XmlTree | undefined;
+  text: string;
+  /**
+   * Raw text not yet trimmed and decoded. As in fast-xml-parser, each run of text between tags,
+   * CDATA sections and processing instructions is trimmed on its own; comments do not end a run.
+   */
+  run: string;
+}
+
+function endRun(element: OpenElement): void {
+  const trimmed = element.run.trim();
+  element.run = '';
+  if (trimmed !== '') element.text += decodeXmlText(normalizeLineEnds(trimmed));
+}
+
+function addChild(parent: OpenElement, key: string, value: XmlValue, path: string, arrayPaths: ReadonlySet<string>): void {
+  parent.children ??= {};
+  const siblings = parent.children;
+  if (!Object.hasOwn(siblings, key)) {
+    siblings[key] = arrayPaths.has(path) ? [value] : value;
+    return;
+  }
+  const existing = siblings[key]!;
+  if (Array.isArray(existing)) existing.push(value);
+  else siblings[key] = [existing, value];
+}
+
+/**
+ * One pass over the document with an explicit stack of open elements, so nesting costs no call
+ * stack and every character is looked at a bounded number of times.
+ */
+function readDocument(source: string, arrayPaths: ReadonlySet<string>, maxDepth: number): XmlTree {
+  const document: OpenElement = { name: '', key: '', path: '', start: 0, children: undefined, text: '', run: '' };
+  const stack: OpenElement[] = [];
+  let current = document;
+  let at = 0;
+
+  while (at < source.length) {
+    const lt = source.indexOf('<', at);
+    const textEnd = lt === -1 ? source.length : lt;
+    if (current === document) {
+      for (let i = at; i < textEnd; i++) {
+        if (!isSpace(source.charCodeAt(i))) throw errorAt(source, i, 'Malformed IAK XML: text outside the root element');
+      }
+    } else if (textEnd > at) {
+      checkText(source, at, textEnd);
+      current.run += source.slice(at, textEnd);
+    }
+    if (lt === -1) break;
+
+    if (source.startsWith('<!--', lt)) {
+      const end = source.indexOf('--', lt + 4);
+      if (end === -1) throw errorAt(source, lt, 'Malformed IAK XML: comment is not closed');
+      if (source.charCodeAt(end + 2) !== 0x3e) throw errorAt(source, end, "Malformed IAK XML: '--' inside a comment");
+      checkChars(source, lt + 4, end);
+      at = end + 3;
+    } else if (source.startsWith('<![CDATA[', lt)) {
+      if (current === document) throw errorAt(source, lt, 'Malformed IAK XML: CDATA section outside the root element');
+      const end = source.indexOf(']]>', lt + 9);
+      if (end === -1) throw errorAt(source, lt, 'Malformed IAK XML: CDATA section is not closed');
+      checkChars(source, lt + 9, end);
+      endRun(current);
+      current.text += normalizeLineEnds(source.slice(lt + 9, end));
+      at = end + 3;
+    } else if (source.startsWith('<!DOCTYPE', lt)) {
+      throw errorAt(source, lt, 'DOCTYPE declarations are not accepted in IAK XML');
+    } else if (source.startsWith('<!', lt)) {
+      throw errorAt(source, lt, "Malformed IAK XML: '<!' starts neither a comment nor a CDATA section");
+    } else if (source.startsWith('<?', lt)) {
+      // Read as pseudo-attributes, like the declaration and xml-stylesheet: the only instructions a
+      // web service sends, and what keeps `?>` inside quotes from being mistaken for the end.
+      const targetEnd = nameEnd(source, lt + 2);
+      if (targetEnd === lt + 2) throw errorAt(source, lt, 'Malformed IAK XML: processing instruction without a target');
+      if (lt !== 0 && source.slice(lt + 2, targetEnd).toLowerCase() === 'xml') {
+        throw errorAt(source, lt, 'Malformed IAK XML: the XML declaration is only allowed at the start of the document');
+      }
+      const end = skipAttributes(source, targetEnd);
+      if (!source.startsWith('?>', end) || source.indexOf('?>', lt) !== end) {
+        throw errorAt(source, lt, 'Malformed IAK XML: processing instruction is not closed');
+      }
+      endRun(current);
+      at = end + 2;
+    } else if (source.startsWith('</', lt)) {
+      const end = nameEnd(source, lt + 2);
+      const name = source.slice(lt + 2, end);
+      const close = skipSpace(source, end);
+      if (end === lt + 2 || source.charCodeAt(close) !== 0x3e) throw errorAt(source, lt, `Malformed IAK XML: closing tag '${name}' is not well formed`);
+      if (current === document) throw errorAt(source, lt, `Malformed IAK XML: closing tag '${name}' has not been opened`);
+      if (name !== current.name) {
+        const opened = positionOf(source, current.start);
+        throw errorAt(source, lt, `Malformed IAK XML: Expected closing tag '${current.name}' (opened in line ${opened.line}, col ${opened.col}) instead of closing tag '${name}'.`);
+      }
+      endRun(current);
+      if (current.children !== undefined && current.text !== '') {
+        throw errorAt(source, current.start, `Malformed IAK XML: <${name}> mixes text with elements, which IAK never sends`);
+      }
+      const element = current;
+      stack.pop();
+      current = stack[stack.length - 1] ?? document;
+      addChild(current, element.key, element.children ?? element.text, element.path, arrayPaths);
+      at = close + 1;
+    } else {
+      const end = nameEnd(source, lt + 1);
+      if (end === lt + 1) throw errorAt(source, lt, "Malformed IAK XML: '<' not followed by an element name");
+      const name = source.slice(lt + 1, end);
+      const close = skipAttributes(source, end);
+      const selfClosing = source.startsWith('/>', close);
+      if (!selfClosing && source.charCodeAt(close) !== 0x3e) throw errorAt(source, close, `Malformed IAK XML: tag '${name}' is not closed`);
+      if (current === document && document.children !== undefined) throw errorAt(source, lt, 'Malformed IAK XML: more than one root element');
+      if (stack.length >= maxDepth) throw errorAt(source, lt, `IAK XML elements are nested deeper than ${maxDepth} levels`);
+      if (PROTOTYPE_NAMES.has(name)) throw errorAt(source, lt, `IAK XML element name '${name}' is not accepted`);
+      const key = SHADOWING_NAMES.has(name) ? `__${name}` : name;
+      const path = current === document ? key : `${current.path}.${key}`;
+      endRun(current);
+      if (selfClosing) {
+        addChild(current, key, '', path, arrayPaths);
+      } else {
+        current = { name, key, path, start: lt, children: undefined, text: '', run: '' };
+        stack.push(current);
+      }
+      at = close + (selfClosing ? 2 : 1);
+    }
+  }
+
+  if (current !== document) throw errorAt(source, current.start, `Malformed IAK XML: unclosed tag '${current.name}'`);
+  if (document.children === undefined) throw errorAt(source, source.length, 'Malformed IAK XML: no root element');
+  return document.children;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -218,30 +495,9 @@ export function parseIakXml(text: string, options: ParseIakXmlOptions = {}): unk
   }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
-  // The parser alone accepts mismatched closing tags (e.g. IAK's own `<no_registrasi>…</daya>`
-  // sample), so well-formedness is checked first.
-  const verdict = XMLValidator.validate(source);
-  if (verdict !== true) {
-    throw new IakXmlError(`Malformed IAK XML: ${verdict.err.msg} (line ${verdict.err.line}, column ${verdict.err.col})`, {
-      line: verdict.err.line,
-      col: verdict.err.col,
-    });
-  }
-
-  let parsed: unknown;
-  try {
-    parsed = parserFor(arrayPaths, maxDepth).parse(source);
-  } catch (error) {
-    if (error instanceof IakXmlError) throw error;
-    const message = error instanceof Error ? error.message : String(error);
-    throw new IakXmlError(`Malformed IAK XML: ${message}`, { cause: error });
-  }
-
-  if (!isRecord(parsed)) throw new IakXmlError('IAK XML document has no root element');
-  const rootNames = Object.keys(parsed);
-  if (rootNames.length !== 1 || rootNames[0] !== 'mp') {
-    throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootNames.join('>, <')}>`);
-  }
+  const parsed = readDocument(source, new Set(arrayPaths), maxDepth);
+  const rootName = Object.keys(parsed)[0];
+  if (rootName !== 'mp') throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootName}>`);
   const mp = parsed['mp'];
   if (mp === '') return form === 'request' ? {} : { data: {} };
   if (!isRecord(mp)) throw new IakXmlError('IAK XML <mp> must contain elements, not text');
@@ -289,8 +545,14 @@ function assertXmlText(text: string, path: string): string {
 type BuildValue = string | BuildTree | BuildValue[];
 type BuildTree = { [key: string]: BuildValue };
 
-/** Turns JSON-form values into strings and checks names, so the builder only sees what XML can hold. */
-function toBuildValue(value: unknown, path: string, seen: Set<object>): BuildValue | undefined {
+/**
+ * Elements nest at most this deep, the root being level 1. fast-xml-builder stopped at the same
+ * depth; the limit also bounds the recursion below and in {@link writeElement}.
+ */
+const MAX_BUILD_DEPTH = 100;
+
+/** Turns JSON-form values into strings and checks names, so the writer only sees what XML can hold. */
+function toBuildValue(value: unknown, path: string, seen: Set<object>, depth: number): BuildValue | undefined {
   switch (typeof value) {
     case 'undefined':
       return undefined;
@@ -312,15 +574,16 @@ function toBuildValue(value: unknown, path: string, seen: Set<object>): BuildVal
           const items: BuildValue[] = [];
           value.forEach((item, index) => {
             if (Array.isArray(item)) throw new TypeError(`buildIakXml: ${path}[${index}] is a nested array, which XML cannot express`);
-            const built = toBuildValue(item, `${path}[${index}]`, seen);
+            const built = toBuildValue(item, `${path}[${index}]`, seen, depth);
             if (built !== undefined) items.push(built);
           });
           return items;
         }
+        if (depth >= MAX_BUILD_DEPTH) throw new TypeError(`buildIakXml: ${path} nests elements more than ${MAX_BUILD_DEPTH} levels deep`);
         const out: BuildTree = {};
         for (const [key, item] of Object.entries(value)) {
           if (!isElementName(key)) throw new TypeError(`buildIakXml: ${path} has key ${JSON.stringify(key)}, which is not a usable XML element name`);
-          const built = toBuildValue(item, `${path}.${key}`, seen);
+          const built = toBuildValue(item, `${path}.${key}`, seen, depth + 1);
           if (built !== undefined) out[key] = built;
         }
         return out;
@@ -336,13 +599,25 @@ function toBuildValue(value: unknown, path: string, seen: Set<object>): BuildVal
 /** The XML declaration IAK's request samples use. */
 export const IAK_XML_DECLARATION = '<?xml version="1.0" ?>';
 
-const builder = new XMLBuilder({
-  ignoreAttributes: true,
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: false,
-  processEntities: true,
+const TEXT_ESCAPES: Readonly<Record<string, string>> = Object.freeze({
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  "'": '&apos;',
+  '"': '&quot;',
 });
+
+/**
+ * The layout fast-xml-builder wrote (and IAK's samples use), kept byte for byte: one element per
+ * line, two-space indentation, `<a></a>` for an empty element, all five special characters escaped.
+ */
+function writeElement(name: string, value: BuildValue, indent: string): string {
+  if (Array.isArray(value)) return value.map((item) => writeElement(name, item, indent)).join('');
+  if (typeof value === 'string') return `${indent}<${name}>${value.replace(/[&<>'"]/g, (ch) => TEXT_ESCAPES[ch]!)}</${name}>\n`;
+  let children = '';
+  for (const [key, child] of Object.entries(value)) children += writeElement(key, child, `${indent}  `);
+  return children === '' ? `${indent}<${name}></${name}>\n` : `${indent}<${name}>\n${children}${indent}</${name}>\n`;
+}
 
 /**
  * Serialises a request (`{ commands, username, ..., sign }`) or a response (`{ data, meta? }`) into
@@ -361,7 +636,6 @@ export function buildIakXml(value: object, root = 'mp'): string {
     const keepWrapper = IAK_XML_WRAPPED_DATA_KEYS.some((key) => key in data);
     content = keepWrapper ? { data } : data;
   }
-  const tree = toBuildValue(content, root, new Set());
-  const xml: string = builder.build({ [root]: tree });
-  return `${IAK_XML_DECLARATION}\n${xml}`;
+  const tree = toBuildValue(content, root, new Set(), 1)!;
+  return `${IAK_XML_DECLARATION}\n${writeElement(root, tree, '')}`;
 }

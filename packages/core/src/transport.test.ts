@@ -1,4 +1,6 @@
 import { getEventListeners } from 'node:events';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
@@ -110,6 +112,48 @@ describe('transport over a real loopback server', () => {
     expect(err.limit).toBe('attempt');
     expect(Date.now() - started).toBeLessThan(2000);
     expect(hits.get('/hang')).toBe(1);
+  });
+
+  it('a redirect is not followed: MalformedResponseError, one request, and an idempotent call not retried into it', async () => {
+    routes.set('/moved', (_r, res) => res.writeHead(302, { location: '/elsewhere', 'content-type': 'text/html' }).end('<html>moved</html>'));
+    routes.set('/elsewhere', (_r, res) => json(res, 200, { ok: true }));
+    const t = createTransport({ provider: 'iak' });
+    for (const idempotent of [false, true]) {
+      const err = await t.send(req('/moved', { idempotent })).catch((e) => e);
+      expect(err).toBeInstanceOf(MalformedResponseError);
+      expect(err.message).toMatch(/redirect/);
+    }
+    expect(hits.get('/moved')).toBe(2);
+    expect(hits.get('/elsewhere')).toBeUndefined();
+  });
+
+  it('a body that stalls after its headers ends at the timeout even when the garbage collector runs meanwhile', async () => {
+    // undici stops propagating an abort to a body once its internal Request is collected; forced collections
+    // during the stall make that happen every time.
+    setFlagsFromString('--expose-gc');
+    const collect = runInNewContext('gc') as () => void;
+    routes.set('/stall', (_r, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"a":');
+    });
+    const t = createTransport({ provider: 'espay', timeoutMs: 200 });
+    const collector = setInterval(collect, 10);
+    try {
+      const ended = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const started = performance.now();
+          const outcome = await Promise.race([t.send(req('/stall')).catch((e) => e), new Promise((resolve) => setTimeout(resolve, 3_000, 'still waiting'))]);
+          return { outcome, tookMs: performance.now() - started };
+        }),
+      );
+      for (const { outcome, tookMs } of ended) {
+        expect(outcome).toBeInstanceOf(TimeoutError);
+        expect((outcome as TimeoutError).phase).toBe('during-body');
+        expect(tookMs).toBeLessThan(2_000);
+      }
+    } finally {
+      clearInterval(collector);
+    }
   });
 
   it('attempts sharing a timeout each end at their own limit, never sooner, and leave nothing behind', async () => {

@@ -143,6 +143,12 @@ function errnoOf(error: unknown): string | undefined {
   return undefined;
 }
 
+/** undici's rejection of a redirect under `redirect: 'error'`. */
+function isRefusedRedirect(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return error instanceof TypeError && cause instanceof Error && cause.message === 'unexpected redirect';
+}
+
 function retryAfterMs(headers: Headers): number | undefined {
   const value = headers.get('retry-after');
   if (!value) return undefined;
@@ -178,7 +184,8 @@ function joinSharedTimeout(abortAt: number): SharedTimeout {
   if (entry === undefined) {
     const controller = new AbortController();
     // Every attempt's fetch listens on this signal; the listener count is bounded by the attempts of one step.
-    setMaxListeners(0, controller.signal);
+    // (A finite limit: undici's getMaxListeners check throws, and it catches, for a limit of 0.)
+    setMaxListeners(10_000, controller.signal);
     entry = { key, controller, attempts: 0, timer: undefined };
     entry.timer = setTimeout(fireSharedTimeout, Math.max(0, key * SHARED_TIMEOUT_STEP_MS - Date.now()), entry);
     sharedTimeouts.set(key, entry);
@@ -269,9 +276,8 @@ function abortForTimeout(controller: AbortController): void {
 
 export function createTransport(options: TransportOptions): Transport {
   const provider = options.provider;
-  // The global fetch is undici's: aborting its signal errors the response body, and it never yields more
-  // body bytes than a Content-Length it accepted. Both make the fast body read safe; an injected fetch
-  // promises neither, so its bodies always take the capped streaming read.
+  // The global fetch is undici's, whose body streams honour a cancel; an injected fetch promises nothing,
+  // so its bodies take the read that races every chunk against the signal.
   const globalFetch = options.fetch === undefined;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const redactor = options.redactor ?? createRedactor();
@@ -299,7 +305,10 @@ export function createTransport(options: TransportOptions): Transport {
         headers: req.headers,
         body: req.body,
         signal: abort.signal,
-        redirect: 'manual',
+        // Neither API redirects, so a redirect is an anomaly to report, never to follow. 'error' rather than
+        // 'manual' also spares undici a copy of every request (it tees the body of any request it might
+        // have to re-send to a redirect target).
+        redirect: 'error',
       });
       phase = 'during-body';
       const { text, bytes } = await readBody(response, abort.signal, cap, provider, summary, globalFetch);
@@ -361,6 +370,10 @@ export function createTransport(options: TransportOptions): Transport {
         timeoutMs: abort.limitMs,
         message: `${provider} ${req.operation}: no complete answer within ${abort.limitMs} ms (${where})`,
       });
+    }
+    if (isRefusedRedirect(error)) {
+      // The server answered, so a payment may have been received: an answer we cannot use, like any other.
+      return new MalformedResponseError({ ...base, message: `${provider} ${req.operation}: answered with an HTTP redirect, which it never sends; not followed` });
     }
     const errno = errnoOf(error);
     const detail = errno ?? (error instanceof Error ? error.message : String(error));
@@ -443,27 +456,59 @@ async function readBody(
   trustedFetch: boolean,
 ): Promise<{ text: string; bytes: number }> {
   const length = response.headers.get('content-length');
-  const declared = length === null ? Number.NaN : Number(length);
-  if (declared > cap) {
+  if (length !== null && Number(length) > cap) {
     await response.body?.cancel().catch(() => {});
     throw tooLarge(provider, summary, cap, response.status);
   }
   if (!response.body) return { text: '', bytes: 0 };
-  if (trustedFetch && declared >= 0 && response.headers.get('content-encoding') === null && response.headers.get('transfer-encoding') === null) {
-    // undici stops at the declared length and errors the body when our signal aborts, so one buffered read
-    // is both capped and bounded by the timeouts. Not for encoded bodies (the length counts compressed bytes)
-    // nor when a transfer coding, not the length, delimits the body.
-    const buffer = await response.arrayBuffer();
-    if (buffer.byteLength > cap) throw tooLarge(provider, summary, cap, response.status);
-    return { text: utf8.decode(buffer), bytes: buffer.byteLength };
-  }
+  if (trustedFetch) return readFetchBody(response.body, signal, cap, provider, summary, response.status);
   return readCapped(response.body, signal, cap, provider, summary, response.status);
 }
 
 /**
- * The streaming read for bodies without a trustworthy length (chunked, or from an injected fetch): counts
- * bytes as they come, and races every chunk against the abort signal so that a server, or a stream that
- * ignores the signal, dripping one byte at a time still ends at the deadline.
+ * The read for the global fetch's bodies. undici errors a body when the signal aborts only while the
+ * Request it built internally is alive; once the garbage collector has taken that Request, a stalled body
+ * would wait forever (seen in the client fuzz tests). So the abort cancels the read itself: cancelling
+ * through the reader ends the pending read at once and makes undici drop the connection.
+ */
+async function readFetchBody(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal,
+  cap: number,
+  provider: Provider,
+  summary: RequestSummary,
+  status: number,
+): Promise<{ text: string; bytes: number }> {
+  const reader = body.getReader();
+  const onAbort = () => {
+    reader.cancel(signal.reason).catch(() => {});
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (signal.aborted) throw signal.reason;
+      if (done) break;
+      total += value.byteLength;
+      if (total > cap) {
+        reader.cancel().catch(() => {});
+        throw tooLarge(provider, summary, cap, status);
+      }
+      chunks.push(value);
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+  return decoded(chunks, total);
+}
+
+/**
+ * The read for bodies from an injected fetch, which promises nothing about honouring the signal or a
+ * declared length: counts bytes as they come, and races every chunk against the abort signal so that a
+ * server, or a stream that ignores the signal, dripping one byte at a time still ends at the deadline.
  */
 async function readCapped(
   body: ReadableStream<Uint8Array>,
@@ -497,6 +542,10 @@ async function readCapped(
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
   }
+  return decoded(chunks, total);
+}
+
+function decoded(chunks: Uint8Array[], total: number): { text: string; bytes: number } {
   if (chunks.length === 1) return { text: utf8.decode(chunks[0]), bytes: total };
   const all = new Uint8Array(total);
   let offset = 0;

@@ -40,7 +40,7 @@ import {
   clientValidation,
 } from '@billerkit/core';
 import { espaySignature } from '@billerkit/signing';
-import { type ProviderValidators, parseFormBody } from '@billerkit/validators';
+import type { ProviderValidators } from '@billerkit/validators';
 import { type EspayOperation, encodeEspayForm } from './form.js';
 import type {
   GetBalanceData,
@@ -331,8 +331,10 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
   ): Promise<{ res: TransportResponse; wire: Record<string, unknown>; classification: Classification; desc: string | null; code: string }> {
     const components = ESPAY_OPERATIONS[operation];
     const form = encodeEspayForm(operation, body);
-    // Check our own request against the contract before it leaves: a failure here is certainly not sent.
-    validation?.checkRequest({ provider: 'espay', component: components.request, mode: validation.mode, data: parseFormBody(form), redactor });
+    // Check our own request against the contract before it leaves: a failure here is certainly not sent. The
+    // body object is what the form decodes to (the encoder took every field as a string, refused unknown ones,
+    // and percent-encoding round-trips), so it is checked without parsing the form back.
+    validation?.checkRequest({ provider: 'espay', component: components.request, mode: validation.mode, data: body, redactor });
     const res = await transport.send({
       operation,
       method: 'POST',

@@ -51,6 +51,9 @@ function keyMisses(keys: Readonly<Record<string, BranchKey>> | undefined, data: 
   return misses;
 }
 
+/** Shared by every passing validation (frozen, so no caller can change another's result). */
+const VALID: ValidationResult = Object.freeze({ valid: true, issues: Object.freeze([]) as unknown as ValidationResult['issues'] });
+
 export function createValidators(provider: Provider, set: PrecompiledSet): ProviderValidators {
   const cache = new Map<string, Validator>();
   const components = Object.keys(set.strict);
@@ -65,7 +68,7 @@ export function createValidators(provider: Provider, set: PrecompiledSet): Provi
     if (!fn) throw new Error(`@billerkit/validators/${provider}: no precompiled validator for component schema "${component}"`);
     const branches = set.branches[component] ?? [];
     const validator: Validator = (data) => {
-      if (fn(data)) return { valid: true, issues: [] };
+      if (fn(data)) return VALID;
       const issues = dedupe(toIssues(fn.errors ?? []));
       // Each branch reports its first error only, which often comes before the field that tells the branches
       // apart (`required` is checked before `properties`); the branch whose key fields the data matches goes

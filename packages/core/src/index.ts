@@ -79,6 +79,7 @@ export {
   isRetryableError,
   isRetryableStatus,
   type RetryOptions,
+  SHARED_TIMEOUT_STEP_MS,
   sleep,
   type Transport,
   type TransportOptions,

@@ -373,7 +373,7 @@ export function createTransport(options: TransportOptions): Transport {
     }
     if (isRefusedRedirect(error)) {
       // The server answered, so a payment may have been received: an answer we cannot use, like any other.
-      return new MalformedResponseError({ ...base, message: `${provider} ${req.operation}: answered with an HTTP redirect, which it never sends; not followed` });
+      return new MalformedResponseError({ ...base, message: `${provider} ${req.operation}: answered with an HTTP redirect, which it never sends (is baseUrl right, https rather than http?); not followed` });
     }
     const errno = errnoOf(error);
     const detail = errno ?? (error instanceof Error ? error.message : String(error));

@@ -277,7 +277,7 @@ function abortForTimeout(controller: AbortController): void {
 export function createTransport(options: TransportOptions): Transport {
   const provider = options.provider;
   // The global fetch is undici's, whose body streams honour a cancel; an injected fetch promises nothing,
-  // so its bodies take the read that races every chunk against the signal.
+  // so its bodies are also raced chunk by chunk against the signal.
   const globalFetch = options.fetch === undefined;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const redactor = options.redactor ?? createRedactor();
@@ -461,54 +461,16 @@ async function readBody(
     throw tooLarge(provider, summary, cap, response.status);
   }
   if (!response.body) return { text: '', bytes: 0 };
-  if (trustedFetch) return readFetchBody(response.body, signal, cap, provider, summary, response.status);
-  return readCapped(response.body, signal, cap, provider, summary, response.status);
+  return readCapped(response.body, signal, cap, provider, summary, response.status, !trustedFetch);
 }
 
 /**
- * The read for the global fetch's bodies. undici errors a body when the signal aborts only while the
- * Request it built internally is alive; once the garbage collector has taken that Request, a stalled body
- * would wait forever (seen in the client fuzz tests). So the abort cancels the read itself: cancelling
- * through the reader ends the pending read at once and makes undici drop the connection.
- */
-async function readFetchBody(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-  cap: number,
-  provider: Provider,
-  summary: RequestSummary,
-  status: number,
-): Promise<{ text: string; bytes: number }> {
-  const reader = body.getReader();
-  const onAbort = () => {
-    reader.cancel(signal.reason).catch(() => {});
-  };
-  if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (signal.aborted) throw signal.reason;
-      if (done) break;
-      total += value.byteLength;
-      if (total > cap) {
-        reader.cancel().catch(() => {});
-        throw tooLarge(provider, summary, cap, status);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-  }
-  return decoded(chunks, total);
-}
-
-/**
- * The read for bodies from an injected fetch, which promises nothing about honouring the signal or a
- * declared length: counts bytes as they come, and races every chunk against the abort signal so that a
- * server, or a stream that ignores the signal, dripping one byte at a time still ends at the deadline.
+ * Counts bytes as they come and ends the read when the signal aborts. The abort cancels the read itself:
+ * undici errors a body for an aborted signal only while the Request it built internally is alive, and once
+ * the garbage collector has taken that Request a stalled body would wait forever (seen in the client fuzz
+ * tests); cancelling through the reader ends the pending read at once and makes undici drop the connection.
+ * An injected fetch promises nothing about its streams, so with `raceChunks` every chunk is also raced
+ * against the signal: a stream that ignores the cancel, dripping one byte at a time, still ends on time.
  */
 async function readCapped(
   body: ReadableStream<Uint8Array>,
@@ -517,20 +479,28 @@ async function readCapped(
   provider: Provider,
   summary: RequestSummary,
   status: number,
+  raceChunks: boolean,
 ): Promise<{ text: string; bytes: number }> {
   const reader = body.getReader();
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => {});
+  let rejectAborted: ((reason: unknown) => void) | undefined;
+  const aborted = raceChunks
+    ? new Promise<never>((_, reject) => {
+        rejectAborted = reject;
+      })
+    : undefined;
+  aborted?.catch(() => {});
+  const onAbort = () => {
+    reader.cancel(signal.reason).catch(() => {});
+    rejectAborted?.(signal.reason);
+  };
+  if (signal.aborted) onAbort();
+  else signal.addEventListener('abort', onAbort, { once: true });
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      const { done, value } = aborted ? await Promise.race([reader.read(), aborted]) : await reader.read();
+      if (signal.aborted) throw signal.reason;
       if (done) break;
       total += value.byteLength;
       if (total > cap) throw tooLarge(provider, summary, cap, status);
@@ -540,7 +510,7 @@ async function readCapped(
     reader.cancel().catch(() => {});
     throw error;
   } finally {
-    if (onAbort) signal.removeEventListener('abort', onAbort);
+    signal.removeEventListener('abort', onAbort);
   }
   return decoded(chunks, total);
 }

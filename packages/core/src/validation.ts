@@ -26,8 +26,8 @@ export interface CheckOptions {
   redactor?: Redactor;
 }
 
-function check(direction: 'request' | 'response', options: CheckOptions, validators: ProviderValidators): void {
-  const mode = options.mode ?? 'tolerant';
+function check(direction: 'request' | 'response', options: CheckOptions, validators: ProviderValidators, defaultMode: ValidateMode): void {
+  const mode = options.mode ?? defaultMode;
   if (mode === 'off') return;
   if (mode !== 'strict' && mode !== 'tolerant') {
     throw new TypeError(`validate must be 'strict', 'tolerant' or 'off', got ${JSON.stringify(mode)}`);
@@ -60,16 +60,17 @@ export interface SpecChecks {
 
 /**
  * checkRequest/checkResponse bound to one provider's validators (`@billerkit/validators/espay` or `/iak`),
- * so that a bundle of one client does not carry the other provider's schemas.
+ * so that a bundle of one client does not carry the other provider's schemas. `defaultMode` applies when a
+ * check names no mode.
  */
-export function specChecks(validators: ProviderValidators): SpecChecks {
+export function specChecks(validators: ProviderValidators, defaultMode: ValidateMode = 'tolerant'): SpecChecks {
   return {
-    checkRequest: (options) => check('request', options, validators),
-    checkResponse: (options) => check('response', options, validators),
+    checkRequest: (options) => check('request', options, validators, defaultMode),
+    checkResponse: (options) => check('response', options, validators, defaultMode),
   };
 }
 
-/** A client's validation: its provider's checks and the mode they run in. */
+/** A client's validation: its provider's checks, which run in `mode` unless a check names another. */
 export interface ClientValidation extends SpecChecks {
   readonly mode: 'strict' | 'tolerant';
 }
@@ -102,5 +103,5 @@ export function clientValidation(
     throw new TypeError(`${client}: validators are for ${String(validators.provider)}, not ${provider}`);
   }
   if (mode === 'off') return undefined;
-  return { mode, ...specChecks(validators) };
+  return { mode, ...specChecks(validators, mode) };
 }

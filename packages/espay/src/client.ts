@@ -334,7 +334,7 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
     // Check our own request against the contract before it leaves: a failure here is certainly not sent. The
     // body object is what the form decodes to (the encoder took every field as a string, refused unknown ones,
     // and percent-encoding round-trips), so it is checked without parsing the form back.
-    validation?.checkRequest({ provider: 'espay', component: components.request, mode: validation.mode, data: body, redactor });
+    validation?.checkRequest({ provider: 'espay', component: components.request, data: body, redactor });
     const res = await transport.send({
       operation,
       method: 'POST',
@@ -358,7 +358,7 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
         redactor,
       });
     }
-    validation?.checkResponse({ provider: 'espay', component: components.response, mode: validation.mode, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+    validation?.checkResponse({ provider: 'espay', component: components.response, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
     const desc = optionalText(data['error_desc']) ?? optionalText(data['error_message']) ?? null;
     const classification = classifyEspay(rawCode, desc);
     if (classification.code === null) {

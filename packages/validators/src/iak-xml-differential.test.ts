@@ -22,58 +22,16 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { buildIakXml, IAK_XML_ARRAY_PATHS, IAK_XML_WRAPPED_DATA_KEYS, IakXmlError, type ParseIakXmlOptions, parseIakXml } from './iak-xml.js';
+import { buildIakXml, IAK_XML_ARRAY_PATHS, IakXmlError, type ParseIakXmlOptions, parseIakXml } from './iak-xml.js';
+import { decodeXmlText, iakJsonForm, isRecord, isXmlChar, type XmlTree, type XmlValue, xmlContent } from './iak-xml-form.js';
 
 // ---------------------------------------------------------------------------------------------
-// The oracle: the fast-xml-parser based codec as it was, options and glue copied unchanged
+// The oracle: fast-xml-parser reading and writing as the codec did, options unchanged. What the
+// document means (entities, lists, the JSON form: iak-xml-form.ts) did not change and is shared.
 // ---------------------------------------------------------------------------------------------
 
-type XmlTree = { [key: string]: XmlValue };
-type XmlValue = string | XmlTree | XmlValue[];
 type BuildValue = string | BuildTree | BuildValue[];
 type BuildTree = { [key: string]: BuildValue };
-
-const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
-
-function isDigits(text: string, hex: boolean): boolean {
-  return text.length > 0 && (hex ? /^[0-9a-fA-F]+$/ : /^[0-9]+$/).test(text);
-}
-
-function decodeReference(name: string): string | undefined {
-  const named = PREDEFINED_ENTITIES[name];
-  if (named !== undefined) return named;
-  if (name[0] !== '#') return undefined;
-  const hex = name[1] === 'x';
-  const digits = name.slice(hex ? 2 : 1);
-  if (!isDigits(digits, hex)) return undefined;
-  const code = Number.parseInt(digits, hex ? 16 : 10);
-  return isXmlChar(code) ? String.fromCodePoint(code) : undefined;
-}
-
-function decodeXmlText(text: string): string {
-  let at = text.indexOf('&');
-  if (at === -1) return text;
-  let out = '';
-  let from = 0;
-  while (at !== -1) {
-    const end = text.slice(at + 1, at + 12).indexOf(';') + at + 1;
-    if (end > at) {
-      const decoded = decodeReference(text.slice(at + 1, end));
-      if (decoded !== undefined) {
-        out += text.slice(from, at) + decoded;
-        from = end + 1;
-        at = text.indexOf('&', from);
-        continue;
-      }
-    }
-    at = text.indexOf('&', at + 1);
-  }
-  return out + text.slice(from);
-}
 
 const oracleEntityDecoder = {
   setExternalEntities(): void {},
@@ -103,25 +61,6 @@ function oracleParser(arrayPaths: readonly string[], maxDepth: number): XMLParse
   });
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function restoreEmptyLists(node: XmlValue, path: string, arrayPaths: readonly string[]): XmlValue {
-  if (Array.isArray(node)) return node.map((item) => restoreEmptyLists(item, path, arrayPaths));
-  if (typeof node === 'string') {
-    if (node !== '') return node;
-    for (const arrayPath of arrayPaths) {
-      const dot = arrayPath.lastIndexOf('.');
-      if (dot > 0 && arrayPath.slice(0, dot) === path) return { [arrayPath.slice(dot + 1)]: [] };
-    }
-    return node;
-  }
-  const out: XmlTree = {};
-  for (const [key, value] of Object.entries(node)) out[key] = restoreEmptyLists(value, `${path}.${key}`, arrayPaths);
-  return out;
-}
-
 function oracleParse(text: string, options: ParseIakXmlOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? 32;
   const arrayPaths = options.arrayPaths ?? IAK_XML_ARRAY_PATHS;
@@ -136,17 +75,7 @@ function oracleParse(text: string, options: ParseIakXmlOptions = {}): unknown {
     if (error instanceof IakXmlError) throw error;
     throw new IakXmlError(`Malformed IAK XML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  if (!isRecord(parsed)) throw new IakXmlError('IAK XML document has no root element');
-  const rootNames = Object.keys(parsed);
-  if (rootNames.length !== 1 || rootNames[0] !== 'mp') throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootNames.join('>, <')}>`);
-  const mp = parsed['mp'];
-  if (mp === '') return form === 'request' ? {} : { data: {} };
-  if (!isRecord(mp)) throw new IakXmlError('IAK XML <mp> must contain elements, not text');
-  const body = restoreEmptyLists(mp as XmlTree, 'mp', arrayPaths) as XmlTree;
-  const isRequest = form === 'request' || (form === 'auto' && ('commands' in body || 'username' in body));
-  if (isRequest) return body;
-  if ('data' in body && isRecord(body['data'])) return body;
-  return { data: body };
+  return iakJsonForm(parsed, arrayPaths, form);
 }
 
 function isElementName(name: string): boolean {
@@ -204,12 +133,7 @@ function toBuildValue(value: unknown, path: string, seen: Set<object>): BuildVal
 const oracleBuilder = new XMLBuilder({ ignoreAttributes: true, format: true, indentBy: '  ', suppressEmptyNode: false, processEntities: true });
 
 function oracleBuild(value: Record<string, unknown>): string {
-  let content: Record<string, unknown> = value;
-  const data = value['data'];
-  if (isRecord(data) && !('commands' in value) && !('username' in value)) {
-    content = IAK_XML_WRAPPED_DATA_KEYS.some((key) => key in data) ? { data } : data;
-  }
-  return `<?xml version="1.0" ?>\n${oracleBuilder.build({ mp: toBuildValue(content, 'mp', new Set()) })}`;
+  return `<?xml version="1.0" ?>\n${oracleBuilder.build({ mp: toBuildValue(xmlContent(value), 'mp', new Set()) })}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -300,11 +224,7 @@ function elementImage(value: unknown, path: string): XmlValue | undefined {
 }
 
 function expectedRoundTrip(value: Record<string, unknown>): unknown {
-  const isRequest = 'commands' in value || 'username' in value;
-  const data = value['data'];
-  let content: Record<string, unknown> = value;
-  if (isRecord(data) && !isRequest) content = IAK_XML_WRAPPED_DATA_KEYS.some((key) => key in data) ? { data } : data;
-  const body = xmlImage(content, 'mp');
+  const body = xmlImage(xmlContent(value), 'mp');
   if (!isRecord(body)) return { data: {} };
   if ('commands' in body || 'username' in body || ('data' in body && isRecord(body['data']))) return body;
   return { data: body };

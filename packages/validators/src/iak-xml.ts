@@ -26,35 +26,19 @@
  * text is trimmed, CDATA is kept verbatim, attributes, comments and processing instructions are
  * checked and dropped, and a repeated element becomes an array wherever it is.
  */
+import {
+  decodeXmlText,
+  IAK_XML_ARRAY_PATHS,
+  IakXmlError,
+  iakJsonForm,
+  isRecord,
+  isXmlChar,
+  type XmlTree,
+  type XmlValue,
+  xmlContent,
+} from './iak-xml-form.js';
 
-/** Thrown for input that is not a well-formed, acceptable IAK `<mp>` document. */
-export class IakXmlError extends Error {
-  override readonly name = 'IakXmlError';
-  /** 1-based position of the fault, when the document was read that far. */
-  readonly line: number | undefined;
-  readonly col: number | undefined;
-
-  constructor(message: string, details: { line?: number; col?: number; cause?: unknown } = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.line = details.line;
-    this.col = details.col;
-  }
-}
-
-/**
- * Element paths (from the root, dot separated) that IAK documents as lists. An element on one of
- * these paths is always an array after parsing, even when it occurs once.
- * - `mp.desc.tagihan.detail`: bills of PLN, telco, internet and TV products (`desc.tagihan.detail[]`).
- * - `mp.desc.bill.detail`: PDAM bills (`desc.bill.detail[]`).
- * - `mp.data.pasca`: pricelist entries (`data.pasca[]`).
- */
-export const IAK_XML_ARRAY_PATHS: readonly string[] = Object.freeze(['mp.desc.tagihan.detail', 'mp.desc.bill.detail', 'mp.data.pasca']);
-
-/**
- * `data` keys whose responses keep the `<data>` element in XML. Only the pricelist does
- * (`<mp><data><pasca>…`); every other response puts its fields straight under `<mp>`.
- */
-export const IAK_XML_WRAPPED_DATA_KEYS: readonly string[] = Object.freeze(['pasca']);
+export { IAK_XML_ARRAY_PATHS, IAK_XML_WRAPPED_DATA_KEYS, IakXmlError } from './iak-xml-form.js';
 
 /** Default upper bound on the document length, in UTF-16 code units (a full pricelist is far below it). */
 export const IAK_XML_DEFAULT_MAX_LENGTH = 5_000_000;
@@ -74,69 +58,6 @@ export interface ParseIakXmlOptions {
   maxLength?: number;
   /** Deepest accepted element nesting, `<mp>` included (at least 2), default {@link IAK_XML_DEFAULT_MAX_DEPTH}. */
   maxDepth?: number;
-}
-
-type XmlTree = { [key: string]: XmlValue };
-type XmlValue = string | XmlTree | XmlValue[];
-
-const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = Object.freeze({
-  lt: '<',
-  gt: '>',
-  amp: '&',
-  quot: '"',
-  apos: "'",
-});
-
-/** Longest entity or character reference we look for after `&` (`&#x10FFFF;` is 10 characters). */
-const MAX_REFERENCE_LENGTH = 10;
-
-function isDigits(text: string, hex: boolean): boolean {
-  if (text.length === 0) return false;
-  for (const ch of text) {
-    const c = ch.charCodeAt(0);
-    const digit = c >= 48 && c <= 57;
-    const hexLetter = hex && ((c >= 65 && c <= 70) || (c >= 97 && c <= 102));
-    if (!digit && !hexLetter) return false;
-  }
-  return true;
-}
-
-function decodeReference(name: string): string | undefined {
-  const named = PREDEFINED_ENTITIES[name];
-  if (named !== undefined) return named;
-  if (name[0] !== '#') return undefined;
-  const hex = name[1] === 'x';
-  const digits = name.slice(hex ? 2 : 1);
-  if (!isDigits(digits, hex)) return undefined;
-  const code = Number.parseInt(digits, hex ? 16 : 10);
-  if (!isXmlChar(code)) return undefined;
-  return String.fromCodePoint(code);
-}
-
-/**
- * Decodes the five predefined entities and numeric character references; anything else that
- * looks like an entity is left as written. Linear in the text length.
- */
-function decodeXmlText(text: string): string {
-  let at = text.indexOf('&');
-  if (at === -1) return text;
-  let out = '';
-  let from = 0;
-  while (at !== -1) {
-    // Bounded look-ahead keeps this linear even for text full of bare `&`.
-    const end = text.slice(at + 1, at + 2 + MAX_REFERENCE_LENGTH).indexOf(';') + at + 1;
-    if (end > at) {
-      const decoded = decodeReference(text.slice(at + 1, end));
-      if (decoded !== undefined) {
-        out += text.slice(from, at) + decoded;
-        from = end + 1;
-        at = text.indexOf('&', from);
-        continue;
-      }
-    }
-    at = text.indexOf('&', at + 1);
-  }
-  return out + text.slice(from);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,29 +368,6 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, maxDepth:
   return document.children;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * An empty element whose child is a documented list stands for an empty list: TVBIG answers
- * `<tagihan/>` in XML where its JSON says `"tagihan": {"detail": []}`.
- */
-function restoreEmptyLists(node: XmlValue, path: string, arrayPaths: readonly string[]): XmlValue {
-  if (Array.isArray(node)) return node.map((item) => restoreEmptyLists(item, path, arrayPaths));
-  if (typeof node === 'string') {
-    if (node !== '') return node;
-    for (const arrayPath of arrayPaths) {
-      const dot = arrayPath.lastIndexOf('.');
-      if (dot > 0 && arrayPath.slice(0, dot) === path) return { [arrayPath.slice(dot + 1)]: [] };
-    }
-    return node;
-  }
-  const out: XmlTree = {};
-  for (const [key, value] of Object.entries(node)) out[key] = restoreEmptyLists(value, `${path}.${key}`, arrayPaths);
-  return out;
-}
-
 function integerOption(value: number | undefined, fallback: number, min: number, name: string): number {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < min) throw new TypeError(`parseIakXml: ${name} must be an integer of at least ${min}, got ${String(value)}`);
@@ -495,18 +393,7 @@ export function parseIakXml(text: string, options: ParseIakXmlOptions = {}): unk
   }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
-  const parsed = readDocument(source, new Set(arrayPaths), maxDepth);
-  const rootName = Object.keys(parsed)[0];
-  if (rootName !== 'mp') throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootName}>`);
-  const mp = parsed['mp'];
-  if (mp === '') return form === 'request' ? {} : { data: {} };
-  if (!isRecord(mp)) throw new IakXmlError('IAK XML <mp> must contain elements, not text');
-
-  const body = restoreEmptyLists(mp as XmlTree, 'mp', arrayPaths) as XmlTree;
-  const isRequest = form === 'request' || (form === 'auto' && ('commands' in body || 'username' in body));
-  if (isRequest) return body;
-  if ('data' in body && isRecord(body['data'])) return body;
-  return { data: body };
+  return iakJsonForm(readDocument(source, new Set(arrayPaths), maxDepth), arrayPaths, form);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,10 +414,6 @@ function isElementName(name: string): boolean {
   if (name.length >= 3 && name.slice(0, 3).toLowerCase() === 'xml') return false;
   for (let i = 1; i < name.length; i++) if (!isNameChar(name.charCodeAt(i))) return false;
   return true;
-}
-
-function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
 function assertXmlText(text: string, path: string): string {
@@ -630,12 +513,6 @@ export function buildIakXml(value: object, root = 'mp'): string {
   if (!isRecord(value)) throw new TypeError('buildIakXml: value must be a plain object');
   if (typeof root !== 'string' || !isElementName(root)) throw new TypeError(`buildIakXml: root ${JSON.stringify(root)} is not a usable XML element name`);
 
-  let content: Record<string, unknown> = value;
-  const data = value['data'];
-  if (isRecord(data) && !('commands' in value) && !('username' in value)) {
-    const keepWrapper = IAK_XML_WRAPPED_DATA_KEYS.some((key) => key in data);
-    content = keepWrapper ? { data } : data;
-  }
-  const tree = toBuildValue(content, root, new Set(), 1)!;
+  const tree = toBuildValue(xmlContent(value), root, new Set(), 1)!;
   return `${IAK_XML_DECLARATION}\n${writeElement(root, tree, '')}`;
 }

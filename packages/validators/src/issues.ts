@@ -5,6 +5,9 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { ValidationIssue, ValidationResult } from './types.js';
 
+/** Shared by every passing validation (frozen, so no caller can change another's result). */
+export const VALID: ValidationResult = Object.freeze({ valid: true, issues: Object.freeze([]) as unknown as ValidationResult['issues'] });
+
 /** ajv errors as issues: the path names the field, also for a missing or an undocumented one. */
 export function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
   return errors.map((error) => {

@@ -4,7 +4,7 @@
  * so carries validation functions and ajv's few run-time helpers, not the ajv compiler or the OpenAPI documents.
  */
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { closestBranchIssues, dedupe, toIssues } from './issues.js';
+import { closestBranchIssues, dedupe, toIssues, VALID } from './issues.js';
 import type { Profile, Provider, ValidationResult, Validator } from './types.js';
 
 export type { Profile, Provider, ValidationIssue, ValidationResult, Validator } from './types.js';
@@ -50,9 +50,6 @@ function keyMisses(keys: Readonly<Record<string, BranchKey>> | undefined, data: 
   }
   return misses;
 }
-
-/** Shared by every passing validation (frozen, so no caller can change another's result). */
-const VALID: ValidationResult = Object.freeze({ valid: true, issues: Object.freeze([]) as unknown as ValidationResult['issues'] });
 
 export function createValidators(provider: Provider, set: PrecompiledSet): ProviderValidators {
   const cache = new Map<string, Validator>();

@@ -1,7 +1,7 @@
 import { espayOpenApi, iakOpenApi, type OpenApiDocument } from '@billerkit/specs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import { branchComponents, closestBranchIssues, dedupe, toIssues } from './issues.js';
+import { branchComponents, closestBranchIssues, dedupe, toIssues, VALID } from './issues.js';
 import { AJV_OPTIONS, buildSchemaSet, extensionKeywords } from './schema-set.js';
 import type { Profile, Provider, ValidationResult, Validator } from './types.js';
 
@@ -53,7 +53,7 @@ export function getValidator(provider: Provider, component: string, profile: Pro
   if (!validateFn) throw new Error(`@billerkit/validators: could not compile ${provider} ${component}`);
   const branches = branchComponents(documents[provider].components.schemas[component]);
   const validator: Validator = (data) => {
-    if (validateFn(data)) return { valid: true, issues: [] };
+    if (validateFn(data)) return VALID;
     const issues = dedupe(toIssues(validateFn.errors ?? []));
     const closest = closestBranchIssues(branches, (branch) => getValidator(provider, branch, profile)(data));
     if (closest) return { valid: false, issues: closest };

@@ -67,6 +67,65 @@ server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://12
 const ESPAY = { senderId: 'BENCH', password: 'bench-password', signatureKey: 'bench-key', basicAuth: { username: 'bench', password: 'bench-basic' } };
 const IAK = { username: '081234567890', apiKey: 'bench-iak-key' };
 
+interface Variant {
+  name: string;
+  provider: 'espay' | 'iak';
+  raw: boolean;
+  diagnostic?: boolean;
+  work: () => Promise<unknown>;
+}
+
+/** One provider's prebuilt request, sent as is by the baseline rows. */
+interface PrebuiltRequest {
+  provider: 'espay' | 'iak';
+  rawName: string;
+  label: string;
+  operation: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  idempotent: boolean;
+}
+
+/**
+ * Raw fetch (the baseline) and the diagnostic rows that split a client's overhead: raw fetch with an
+ * AbortSignal per call is what undici charges for any abortable timeout; with `redirect: 'error'` it gets
+ * the option the transport uses, which spares undici a copy of the request (see transport.ts), so the rows
+ * after it compare like with like; core's transport alone adds its own work to that.
+ */
+function baselines(request: PrebuiltRequest): Variant[] {
+  const { provider, label, url, headers, body } = request;
+  const init: RequestInit = { method: 'POST', headers, body };
+  const noRedirects: RequestInit = { ...init, redirect: 'error' };
+  const transport = createTransport({ provider });
+  return [
+    { name: request.rawName, provider, raw: true, work: async () => (await fetch(url, init)).json() },
+    {
+      name: `(diagnostic) raw fetch + an AbortSignal per call, ${label} body`,
+      provider,
+      raw: false,
+      diagnostic: true,
+      work: async () => {
+        const controller = new AbortController();
+        const timer = setTimeout(() => controller.abort(), 30_000);
+        try {
+          return await (await fetch(url, { ...init, signal: controller.signal })).json();
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    },
+    { name: `(diagnostic) raw fetch with redirect: 'error', ${label} body`, provider, raw: false, diagnostic: true, work: async () => (await fetch(url, noRedirects)).json() },
+    {
+      name: `(diagnostic) core transport.send, ${label} body`,
+      provider,
+      raw: false,
+      diagnostic: true,
+      work: async () => JSON.parse((await transport.send({ operation: request.operation, method: 'POST', url, headers, body, idempotent: request.idempotent })).body),
+    },
+  ];
+}
+
 export async function measureClientOverhead(answers: RecordedAnswers, options: { rounds: number; roundMs: number; concurrency: number; goal: number }): Promise<OverheadResult> {
   const server = await startNodeChild(SERVER, { BENCH_ANSWERS: JSON.stringify(answers) });
   const url = String(server.hello['url']);
@@ -87,94 +146,29 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
       n += 1;
       return `BENCH${n}`;
     };
-    // Diagnostic rows: core's transport alone (timeouts, deadline, size cap, streaming read) with the prebuilt
-    // body, so the overhead splits into transport, client layer and validation.
-    const espayTransport = createTransport({ provider: 'espay' });
-    const iakTransport = createTransport({ provider: 'iak' });
-    const variants: Array<{ name: string; provider: 'espay' | 'iak'; raw: boolean; diagnostic?: boolean; work: () => Promise<unknown> }> = [
-      {
-        name: 'raw fetch (Espay inquiry body)',
+    const variants: Variant[] = [
+      ...baselines({
         provider: 'espay',
-        raw: true,
-        work: async () => (await fetch(`${url}/rest/biller/inquirytransaction`, { method: 'POST', headers: espayHeaders, body: espayBody })).json(),
-      },
-      {
-        // What any abortable timeout costs: undici's own work for a request that carries a signal.
-        name: '(diagnostic) raw fetch + an AbortSignal per call, Espay body',
-        provider: 'espay',
-        raw: false,
-        diagnostic: true,
-        work: async () => {
-          const controller = new AbortController();
-          const timer = setTimeout(() => controller.abort(), 30_000);
-          try {
-            return await (await fetch(`${url}/rest/biller/inquirytransaction`, { method: 'POST', headers: espayHeaders, body: espayBody, signal: controller.signal })).json();
-          } finally {
-            clearTimeout(timer);
-          }
-        },
-      },
-      {
-        // The transport refuses redirects, which spares undici a copy of the request (see transport.ts); this
-        // row gives raw fetch the same option, so the rows below it compare like with like.
-        name: "(diagnostic) raw fetch with redirect: 'error', Espay body",
-        provider: 'espay',
-        raw: false,
-        diagnostic: true,
-        work: async () => (await fetch(`${url}/rest/biller/inquirytransaction`, { method: 'POST', headers: espayHeaders, body: espayBody, redirect: 'error' })).json(),
-      },
-      {
-        name: '(diagnostic) core transport.send, Espay body',
-        provider: 'espay',
-        raw: false,
-        diagnostic: true,
-        work: async () =>
-          JSON.parse(
-            (await espayTransport.send({ operation: 'inquiryTransaction', method: 'POST', url: `${url}/rest/biller/inquirytransaction`, headers: espayHeaders, body: espayBody, idempotent: true })).body,
-          ),
-      },
+        rawName: 'raw fetch (Espay inquiry body)',
+        label: 'Espay',
+        operation: 'inquiryTransaction',
+        url: `${url}/rest/biller/inquirytransaction`,
+        headers: espayHeaders,
+        body: espayBody,
+        idempotent: true,
+      }),
       { name: 'espay.inquiry with validators (tolerant)', provider: 'espay', raw: false, work: () => espayTolerant.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
       { name: 'espay.inquiry, default (no validators)', provider: 'espay', raw: false, work: () => espayOff.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
-      {
-        name: 'raw fetch (IAK inq-pasca body)',
+      ...baselines({
         provider: 'iak',
-        raw: true,
-        work: async () => (await fetch(`${url}/api/v1/bill/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: iakBody })).json(),
-      },
-      {
-        name: '(diagnostic) raw fetch + an AbortSignal per call, IAK body',
-        provider: 'iak',
-        raw: false,
-        diagnostic: true,
-        work: async () => {
-          const controller = new AbortController();
-          const timer = setTimeout(() => controller.abort(), 30_000);
-          try {
-            return await (await fetch(`${url}/api/v1/bill/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: iakBody, signal: controller.signal })).json();
-          } finally {
-            clearTimeout(timer);
-          }
-        },
-      },
-      {
-        // The transport refuses redirects, which spares undici a copy of the request (see transport.ts); this
-        // row gives raw fetch the same option, so the rows below it compare like with like.
-        name: "(diagnostic) raw fetch with redirect: 'error', IAK body",
-        provider: 'iak',
-        raw: false,
-        diagnostic: true,
-        work: async () => (await fetch(`${url}/api/v1/bill/check`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: iakBody, redirect: 'error' })).json(),
-      },
-      {
-        name: '(diagnostic) core transport.send, IAK body',
-        provider: 'iak',
-        raw: false,
-        diagnostic: true,
-        work: async () =>
-          JSON.parse(
-            (await iakTransport.send({ operation: 'inq-pasca', method: 'POST', url: `${url}/api/v1/bill/check`, headers: { 'content-type': 'application/json' }, body: iakBody, idempotent: false })).body,
-          ),
-      },
+        rawName: 'raw fetch (IAK inq-pasca body)',
+        label: 'IAK',
+        operation: 'inq-pasca',
+        url: `${url}/api/v1/bill/check`,
+        headers: { 'content-type': 'application/json' },
+        body: iakBody,
+        idempotent: false,
+      }),
       { name: 'iak.inquiry with validators (tolerant)', provider: 'iak', raw: false, work: () => iakTolerant.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
       { name: 'iak.inquiry, default (no validators)', provider: 'iak', raw: false, work: () => iakOff.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
     ];

@@ -216,7 +216,7 @@ export function createIakClient(options: IakClientOptions): IakClient {
     const url = config.baseUrl + path;
     if (validation) {
       const request: RequestSummary = { operation, method: 'POST', url, references };
-      validation.checkRequest({ provider: 'iak', component: components.request, mode: validation.mode, data: body, request, redactor });
+      validation.checkRequest({ provider: 'iak', component: components.request, data: body, request, redactor });
     }
     const encoded = encodeBody(body, config.format);
     const res = await transport.send({

@@ -153,7 +153,7 @@ export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
   if (res.status !== 200) return receiptError(res, redactor);
   const decoded = decodeAnswer(res, redactor);
   if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor);
-  deps.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', mode: deps.validation.mode, data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+  deps.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
   const lines: Record<string, string> = {};
   for (const [label, value] of Object.entries(decoded.data)) {
     const line = text(value);

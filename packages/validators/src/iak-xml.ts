@@ -251,7 +251,7 @@ interface OpenElement {
 function endRun(element: OpenElement): void {
   const trimmed = element.run.trim();
   element.run = '';
-  if (trimmed !== '') element.text += decodeXmlText(normalizeLineEnds(trimmed));
+  if (trimmed !== '') element.text += decodeXmlText(trimmed);
 }
 
 function addChild(parent: OpenElement, key: string, value: XmlValue, path: string, arrayPaths: ReadonlySet<string>): void {
@@ -285,7 +285,9 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, maxDepth:
       }
     } else if (textEnd > at) {
       checkText(source, at, textEnd);
-      current.run += source.slice(at, textEnd);
+      // Line ends are normalised piece by piece, as XML does before any markup is read: a CR before a comment
+      // and an LF after it are two line ends, not one CRLF.
+      current.run += normalizeLineEnds(source.slice(at, textEnd));
     }
     if (lt === -1) break;
 

@@ -86,6 +86,7 @@ export {
   type TransportRequest,
   type TransportResponse,
 } from './transport.js';
+export { parseBaseUrl } from './base-url.js';
 export { assertNotUnauthorized, looksLikeHtml, type ParseContext, parseJsonBody } from './response.js';
 export { type CheckOptions, type ClientValidation, clientValidation, type SpecChecks, specChecks, type ValidateMode } from './validation.js';
 export {

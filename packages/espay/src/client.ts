@@ -38,6 +38,7 @@ import {
   uniqueId,
   type ValidateMode,
   clientValidation,
+  parseBaseUrl,
 } from '@billerkit/core';
 import { espaySignature } from '@billerkit/signing';
 import type { ProviderValidators } from '@billerkit/validators';
@@ -248,24 +249,6 @@ function requireString(value: unknown, name: string): string {
   return value;
 }
 
-/**
- * A base URL fetch can use, checked once here: a bad one must fail as a TypeError at construction, not as a
- * ConnectionError on the first call (which, for a payment, would read as "maybe received").
- */
-function checkedBaseUrl(value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError('createEspayClient: baseUrl must be a string');
-  const trimmed = value.replace(/\/+$/, '');
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    throw new TypeError(`createEspayClient: baseUrl ${JSON.stringify(value)} is not an absolute URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError('createEspayClient: baseUrl must be an http or https URL');
-  if (url.username !== '' || url.password !== '') throw new TypeError('createEspayClient: baseUrl must not carry credentials; use basicAuth');
-  return trimmed;
-}
-
 function optionalText(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
@@ -289,7 +272,9 @@ export function createEspayClient(options: EspayClientOptions): EspayClient {
   if (basicUser.includes(':')) throw new TypeError('createEspayClient: basicAuth.username cannot contain ":"');
   const environment = options.environment ?? 'sandbox';
   if (!(environment in ESPAY_BASE_URLS)) throw new TypeError(`createEspayClient: environment must be 'sandbox' or 'production'`);
-  const baseUrl = checkedBaseUrl(options.baseUrl ?? ESPAY_BASE_URLS[environment]);
+  const requestedBaseUrl = options.baseUrl ?? ESPAY_BASE_URLS[environment];
+  parseBaseUrl('createEspayClient', requestedBaseUrl);
+  const baseUrl = requestedBaseUrl.replace(/\/+$/, '');
   const validation = clientValidation('createEspayClient', 'espay', options);
   const now = options.now ?? (() => new Date());
   const rqUuidOptions = { prefix: senderId };

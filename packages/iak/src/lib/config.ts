@@ -4,7 +4,7 @@
  * Postpaid has only the two legacy mobilepulsa.net hosts: no iak.id/iak.dev host exists for
  * postpaid in any IAK source. The host decides the environment; the API keys differ per host.
  */
-import { type ClientValidation, clientValidation, type FetchLike, type Logger, type RetryOptions, type ValidateMode } from '@billerkit/core';
+import { type ClientValidation, clientValidation, type FetchLike, parseBaseUrl, type Logger, type RetryOptions, type ValidateMode } from '@billerkit/core';
 import type { ProviderValidators } from '@billerkit/validators';
 
 export type IakEnvironment = 'development' | 'production';
@@ -86,10 +86,7 @@ export function resolveConfig(options: IakClientOptions): ResolvedIakConfig {
   let baseUrl: string;
   let environment: IakEnvironment | 'custom';
   if (options.baseUrl !== undefined) {
-    const url = new URL(requireText(options.baseUrl, 'baseUrl'));
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`createIakClient: baseUrl must be http(s), got ${url.protocol}`);
-    if (url.username || url.password) throw new TypeError('createIakClient: baseUrl must not carry credentials');
-    baseUrl = url.toString().replace(/\/+$/, '');
+    baseUrl = parseBaseUrl('createIakClient', options.baseUrl).toString().replace(/\/+$/, '');
     environment = 'custom';
   } else {
     environment = options.environment ?? 'development';

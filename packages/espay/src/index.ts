@@ -1,9 +1,8 @@
+export { createEspayClient, type EspayClient } from './client.js';
+export { createEspayConnection, ESPAY_BASE_URLS, type EspayClientOptions, type EspayConnection } from './connection.js';
 export {
-  createEspayClient,
-  ESPAY_BASE_URLS,
+  balance,
   type EspayBalanceResult,
-  type EspayClient,
-  type EspayClientOptions,
   type EspayConfirmedPayment,
   type EspayInquiryResult,
   type EspayPaymentResult,
@@ -11,10 +10,17 @@ export {
   type EspayReferences,
   type EspayTransactionInfoResult,
   type InquiryParams,
+  inquiry,
   type PayAndConfirmParams,
   type PayParams,
+  pay,
+  payAndConfirm,
+  registeredProducts,
+  type ToolParams,
+  type TransactionInfoParams,
+  transactionInfo,
   type Wire,
-} from './client.js';
+} from './operations.js';
 export { ESPAY_FORM_ORDER, type EspayOperation, encodeEspayForm, espayBodySerializer } from './form.js';
 export type * from './generated/types.gen.js';
 // Errors, money and outcome helpers come from core; re-exported so applications need one import.

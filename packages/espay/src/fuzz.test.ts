@@ -8,8 +8,7 @@
  * Scenarios are generated with fast-check (seeded; BILLERKIT_FUZZ_SEED replays a run) and bounded twice:
  * BILLERKIT_CLIENT_FUZZ_RUNS calls (default 3000) and a wall-clock budget.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { FUZZ, type Json, jsonValue as jsonValueOf, runFuzzCases, type Scenario, scenarioOf, startHostileServer, type HostileServer, judge } from '@billerkit/client-fuzz';
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,23 +16,8 @@ import { espayValidators } from '@billerkit/validators/espay';
 import { createEspayClient, type EspayClient } from './client.js';
 import { BillerkitError, isBillerkitError } from './index.js';
 
-const RUNS = envInt('BILLERKIT_CLIENT_FUZZ_RUNS', 3_000);
-const SEED = envInt('BILLERKIT_FUZZ_SEED', Math.floor(Math.random() * 2 ** 31));
-const BUDGET_MS = 40_000;
-const CONCURRENCY = 32;
-const TIMEOUT_MS = 300;
-const TOTAL_TIMEOUT_MS = 900;
-const MAX_RESPONSE_BYTES = 64 * 1024;
-/** A call may take its deadline plus this much (event-loop lag on a busy two-core machine). */
-const SLACK_MS = 1_500;
-
-function envInt(name: string, fallback: number): number {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer`);
-  return parsed;
-}
+const { runs: RUNS, seed: SEED } = FUZZ;
+const isTyped = (error: unknown): error is BillerkitError => isBillerkitError(error) && error instanceof BillerkitError;
 
 const CREDENTIALS = {
   senderId: 'FUZZSENDER',
@@ -87,8 +71,6 @@ async function recordValidAnswers(): Promise<void> {
 // ---------------------------------------------------------------------------------------------------------
 // Scenarios
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 type BodyKind =
   | { kind: 'valid' }
   | { kind: 'truncated'; at: number }
@@ -107,33 +89,7 @@ type BodyKind =
   | { kind: 'deep'; depth: number }
   | { kind: 'bom' };
 
-type Delivery =
-  | { kind: 'normal' }
-  | { kind: 'drip'; chunkBytes: number; everyMs: number }
-  | { kind: 'stall-before-headers' }
-  | { kind: 'stall-after-headers' }
-  | { kind: 'stall-mid-body' }
-  | { kind: 'cut-mid-body' }
-  | { kind: 'cut-at-once' }
-  | { kind: 'short-content-length' }
-  | { kind: 'long-content-length' }
-  | { kind: 'bad-chunking' };
-
-interface Scenario {
-  status: number;
-  contentType: string | null;
-  extraHeaders: Record<string, string>;
-  body: BodyKind;
-  delivery: Delivery;
-}
-
-const jsonValue: fc.Arbitrary<Json> = fc.oneof(
-  fc.string({ maxLength: 20 }),
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom<Json>(null, true, false, [], {}, '', '1e400', '-1', '12.5', 2 ** 53 + 2, 1e30, -5),
-  fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<Json>,
-);
+const jsonValue = jsonValueOf();
 
 const bodyKind: fc.Arbitrary<BodyKind> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'valid' as const }) },
@@ -155,25 +111,9 @@ const bodyKind: fc.Arbitrary<BodyKind> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'bom' as const }) },
 );
 
-const delivery: fc.Arbitrary<Delivery> = fc.oneof(
-  { weight: 12, arbitrary: fc.constant({ kind: 'normal' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('drip' as const), chunkBytes: fc.constantFrom(1, 16), everyMs: fc.constantFrom(5, 50) }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'stall-before-headers' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'stall-after-headers' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'stall-mid-body' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'cut-mid-body' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'cut-at-once' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'short-content-length' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'long-content-length' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'bad-chunking' as const }) },
-);
-
-const scenario: fc.Arbitrary<Scenario> = fc.record({
-  status: fc.oneof(
-    { weight: 8, arbitrary: fc.constant(200) },
-    { weight: 3, arbitrary: fc.constantFrom(201, 202, 204, 206, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 408, 413, 418, 429, 500, 502, 503, 504, 599) },
-  ),
-  contentType: fc.constantFrom<string | null>(
+const scenario: fc.Arbitrary<Scenario<BodyKind>> = scenarioOf(bodyKind, {
+  otherStatuses: [201, 202, 204, 206, 301, 302, 303, 307, 308, 400, 401, 403, 404, 405, 408, 413, 418, 429, 500, 502, 503, 504, 599],
+  contentTypes: [
     'application/json',
     'application/json',
     'application/json; charset=utf-8',
@@ -185,8 +125,8 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
     null,
     '',
     ';;;',
-  ),
-  extraHeaders: fc.constantFrom<Record<string, string>>(
+  ],
+  extraHeaders: [
     {},
     {},
     { 'retry-after': '1' },
@@ -196,9 +136,7 @@ const scenario: fc.Arbitrary<Scenario> = fc.record({
     { location: '/rest/biller/inquirytransaction' },
     { 'content-encoding': 'gzip' },
     { 'www-authenticate': 'Basic realm="x"' },
-  ),
-  body: bodyKind,
-  delivery,
+  ],
 });
 
 function mutateJson(text: string, mutate: (value: Record<string, Json>) => Json): string {
@@ -263,123 +201,23 @@ function bodyFor(op: Operation, kind: BodyKind): Buffer {
 // ---------------------------------------------------------------------------------------------------------
 // The hostile server: `/s/<id>/<espay path>` answers with scenario <id>
 
-const scenarios = new Map<string, { op: Operation; scenario: Scenario }>();
-const sockets = new Set<Socket>();
-const timers = new Set<NodeJS.Timeout>();
-let server: Server;
-let baseUrl: string;
-
-function later(ms: number, fn: () => void): void {
-  const timer = setTimeout(() => {
-    timers.delete(timer);
-    fn();
-  }, ms);
-  timers.add(timer);
-}
-
-function answer(req: IncomingMessage, res: ServerResponse): void {
-  const match = /^\/s\/([^/]+)(\/.*)$/.exec(req.url ?? '');
-  const entry = match ? scenarios.get(match[1]!) : undefined;
-  if (!entry) {
-    res.writeHead(404).end();
-    return;
-  }
-  // payAndConfirm's follow-up status checks get the same scenario, shaped as a status answer.
-  const op = PATH_OF[match![2]!] ?? entry.op;
-  const { scenario: s } = entry;
-  const body = bodyFor(op, s.body);
-  const headers: Record<string, string> = { ...s.extraHeaders };
-  if (s.contentType !== null) headers['content-type'] = s.contentType;
-  const socket = req.socket;
-  switch (s.delivery.kind) {
-    case 'normal':
-      res.writeHead(s.status, { ...headers, 'content-length': String(body.length) });
-      res.end(body);
-      return;
-    case 'drip': {
-      res.writeHead(s.status, headers);
-      const { chunkBytes, everyMs } = s.delivery;
-      let offset = 0;
-      const step = () => {
-        if (res.destroyed) return;
-        if (offset >= body.length) {
-          res.end();
-          return;
-        }
-        res.write(body.subarray(offset, offset + chunkBytes));
-        offset += chunkBytes;
-        later(everyMs, step);
-      };
-      step();
-      return;
-    }
-    case 'stall-before-headers':
-      return; // nothing, ever; the socket goes when the test ends
-    case 'stall-after-headers':
-      res.writeHead(s.status, headers);
-      res.flushHeaders();
-      return;
-    case 'stall-mid-body':
-      res.writeHead(s.status, { ...headers, 'content-length': String(body.length + 10) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)));
-      return;
-    case 'cut-mid-body':
-      res.writeHead(s.status, { ...headers, 'content-length': String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => socket.destroy());
-      return;
-    case 'cut-at-once':
-      socket.destroy();
-      return;
-    case 'short-content-length':
-      res.writeHead(s.status, { ...headers, 'content-length': String(Math.max(0, body.length - 5)) });
-      res.end(body.subarray(0, Math.max(0, body.length - 5)));
-      return;
-    case 'long-content-length':
-      // Declares more than it sends, then closes: a premature end of the body.
-      socket.write(`HTTP/1.1 ${s.status} X\r\ncontent-length: ${body.length + 100}\r\n${s.contentType ? `content-type: ${s.contentType}\r\n` : ''}\r\n`);
-      socket.end(body);
-      return;
-    case 'bad-chunking':
-      socket.write(`HTTP/1.1 ${s.status} X\r\ntransfer-encoding: chunked\r\n${s.contentType ? `content-type: ${s.contentType}\r\n` : ''}\r\nZZ\r\n`);
-      socket.end(body);
-      return;
-  }
-}
+const scenarios = new Map<string, { op: Operation; scenario: Scenario<BodyKind> }>();
+let server: HostileServer;
 
 // ---------------------------------------------------------------------------------------------------------
-// Calls and verdicts
-
-type Verdict = { kind: 'result' } | { kind: 'typed'; error: BillerkitError } | { kind: 'untyped'; error: unknown } | { kind: 'late'; ms: number };
-
-/** Runs a call with a watchdog; a call that does not settle by `deadline + SLACK_MS` is `late`. */
-async function judge(call: () => Promise<unknown>, deadlineMs: number): Promise<Verdict> {
-  const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const watchdog = new Promise<Verdict>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'late', ms: performance.now() - started }), deadlineMs + SLACK_MS);
-  });
-  const settled = Promise.resolve()
-    .then(call)
-    .then(
-      (): Verdict => ({ kind: 'result' }),
-      (error: unknown): Verdict => (isBillerkitError(error) && error instanceof BillerkitError ? { kind: 'typed', error } : { kind: 'untyped', error }),
-    );
-  const verdict = await Promise.race([settled, watchdog]);
-  clearTimeout(timer);
-  return verdict;
-}
+// Calls
 
 let sequence = 0;
 
 /** Half the calls run with the spec validators, half without: both must turn every hostile answer into a typed error. */
 function clientFor(id: string, validated = true): EspayClient {
   return createEspayClient({
-    baseUrl: `${baseUrl}/s/${id}`,
+    baseUrl: server.baseUrlFor(id),
     ...CREDENTIALS,
     ...(validated ? { validators: espayValidators } : {}),
-    timeoutMs: TIMEOUT_MS,
-    totalTimeoutMs: TOTAL_TIMEOUT_MS,
-    maxResponseBytes: MAX_RESPONSE_BYTES,
+    timeoutMs: FUZZ.timeoutMs,
+    totalTimeoutMs: FUZZ.totalTimeoutMs,
+    maxResponseBytes: FUZZ.maxResponseBytes,
     retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
   });
 }
@@ -388,20 +226,20 @@ function clientFor(id: string, validated = true): EspayClient {
 function callFor(op: Operation, client: EspayClient): { call: () => Promise<unknown>; deadlineMs: number } {
   switch (op) {
     case 'inquiry':
-      return { call: () => client.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }), deadlineMs: TOTAL_TIMEOUT_MS };
+      return { call: () => client.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }), deadlineMs: FUZZ.totalTimeoutMs };
     case 'pay':
-      return { call: () => client.pay({ productCode: 'SPBFRE', orderId: '880000000000', amount: 12_540_000n }), deadlineMs: TIMEOUT_MS };
+      return { call: () => client.pay({ productCode: 'SPBFRE', orderId: '880000000000', amount: 12_540_000n }), deadlineMs: FUZZ.timeoutMs };
     case 'transactionInfo':
-      return { call: () => client.transactionInfo({ refId: 'TX000000000001' }), deadlineMs: TOTAL_TIMEOUT_MS };
+      return { call: () => client.transactionInfo({ refId: 'TX000000000001' }), deadlineMs: FUZZ.totalTimeoutMs };
     case 'balance':
-      return { call: () => client.balance(), deadlineMs: TOTAL_TIMEOUT_MS };
+      return { call: () => client.balance(), deadlineMs: FUZZ.totalTimeoutMs };
     case 'registeredProducts':
-      return { call: () => client.registeredProducts(), deadlineMs: TOTAL_TIMEOUT_MS };
+      return { call: () => client.registeredProducts(), deadlineMs: FUZZ.totalTimeoutMs };
     case 'payAndConfirm':
       return {
         call: () => client.payAndConfirm({ productCode: 'SPBFRE', orderId: '880000000000', amount: 12_540_000n, deadlineMs: 1_500, poll: { initialDelayMs: 20, maxDelayMs: 100 } }),
         // The engine's deadline, plus one status call that started just before it.
-        deadlineMs: 1_500 + TOTAL_TIMEOUT_MS,
+        deadlineMs: 1_500 + FUZZ.totalTimeoutMs,
       };
   }
 }
@@ -411,13 +249,12 @@ const onUncaught = (error: unknown) => uncaught.push(error);
 
 beforeAll(async () => {
   await recordValidAnswers();
-  server = createServer(answer);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+  server = await startHostileServer(({ id, path }) => {
+    const entry = scenarios.get(id);
+    if (!entry) return undefined;
+    // payAndConfirm's follow-up status checks get the same scenario, shaped as a status answer.
+    return { scenario: entry.scenario, body: bodyFor(PATH_OF[path] ?? entry.op, entry.scenario.body) };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
 }, 30_000);
@@ -425,16 +262,13 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);
   process.off('unhandledRejection', onUncaught);
-  for (const timer of timers) clearTimeout(timer);
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await server.close();
 });
 
 describe('the verdict', () => {
-  it('bites: untyped errors and hangs are told apart from typed errors', async () => {
-    expect((await judge(() => Promise.reject(new TypeError('x')), 100)).kind).toBe('untyped');
-    expect((await judge(() => new Promise(() => {}), 10)).kind).toBe('late');
-    expect((await judge(() => clientFor('none').balance(), TOTAL_TIMEOUT_MS)).kind).toBe('typed');
+  it('bites: a typed client error is typed, a hang is late', async () => {
+    expect((await judge(() => clientFor('none').balance(), FUZZ.totalTimeoutMs, isTyped)).kind).toBe('typed');
+    expect((await judge(() => Promise.reject(new TypeError('x')), 100, isTyped)).kind).toBe('untyped');
   });
 });
 
@@ -443,35 +277,23 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
     'settles every call in time with a result or a typed error, secrets never shown',
     async () => {
       const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), validated: fc.boolean(), scenario }), { numRuns: RUNS, seed: SEED });
-      const failures: string[] = [];
-      const kinds = new Map<string, number>();
-      const started = performance.now();
-      let next = 0;
-      let ran = 0;
-      const worker = async () => {
-        while (next < cases.length && performance.now() - started < BUDGET_MS) {
-          const index = next++;
+      const { ran, failures, kinds } = await runFuzzCases({
+        count: cases.length,
+        isTyped,
+        secrets: SECRETS,
+        prepare: (index) => {
           const { op, validated, scenario: s } = cases[index]!;
           sequence += 1;
           const id = String(sequence);
           scenarios.set(id, { op, scenario: s });
-          const { call, deadlineMs } = callFor(op, clientFor(id, validated));
-          const verdict = await judge(call, deadlineMs);
-          scenarios.delete(id);
-          ran += 1;
-          const label = `#${index} ${op}${validated ? '' : ' (no validators)'} ${JSON.stringify(s).slice(0, 300)}`;
-          if (verdict.kind === 'untyped') failures.push(`${label}: untyped ${String((verdict.error as Error)?.stack ?? verdict.error).slice(0, 400)}`);
-          if (verdict.kind === 'late') failures.push(`${label}: still pending after ${Math.round(verdict.ms)} ms (deadline ${deadlineMs} ms)`);
-          if (verdict.kind === 'typed') {
-            kinds.set(verdict.error.constructor.name, (kinds.get(verdict.error.constructor.name) ?? 0) + 1);
-            const shown = `${verdict.error.message} ${verdict.error.providerMessage ?? ''} ${verdict.error.rawBody ?? ''} ${JSON.stringify(verdict.error.request)}`;
-            for (const secret of SECRETS) if (shown.includes(secret)) failures.push(`${label}: a secret appears in ${verdict.error.constructor.name}`);
-          }
-          if (verdict.kind === 'result') kinds.set('result', (kinds.get('result') ?? 0) + 1);
-          if (!validated) kinds.set(`unvalidated ${verdict.kind}`, (kinds.get(`unvalidated ${verdict.kind}`) ?? 0) + 1);
-        }
-      };
-      await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+          return {
+            label: `${op}${validated ? '' : ' (no validators)'} ${JSON.stringify(s).slice(0, 300)}`,
+            ...callFor(op, clientFor(id, validated)),
+            unvalidated: !validated,
+            done: () => scenarios.delete(id),
+          };
+        },
+      });
       if (failures.length > 0) throw new Error(`${failures.length} of ${ran} calls failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${failures.slice(0, 8).join('\n')}`);
       console.info(`espay client fuzz: ${ran} calls, ${JSON.stringify(Object.fromEntries(kinds))}`);
       expect(uncaught).toEqual([]);
@@ -486,6 +308,6 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
       // Both halves ran: without validators the hostile answers still end typed (counted apart).
       expect(kinds.get('unvalidated typed') ?? 0).toBeGreaterThan(0);
     },
-    BUDGET_MS + 30_000,
+    FUZZ.budgetMs + 30_000,
   );
 });

@@ -31,7 +31,7 @@ describe('runFuzzCases', () => {
       prepare: (index) => ({
         label: `case ${index}`,
         deadlineMs: 100,
-        unvalidated: index === 3,
+        groups: index === 3 ? ['unvalidated'] : [],
         call: async () => {
           if (index === 1) throw new TypedTestError('no secret here');
           if (index === 2) throw new TypedTestError('oops', 'body with s3cret');

@@ -40,8 +40,8 @@ export interface FuzzCase {
   label: string;
   call: () => Promise<unknown>;
   deadlineMs: number;
-  /** Counted apart as `unvalidated <verdict>` (calls made by a client without spec validators). */
-  unvalidated?: boolean;
+  /** Groups the call is also counted in, as `<group> <verdict kind>` (e.g. `unvalidated` for a client without validators). */
+  groups?: readonly string[];
   /** Run after the verdict, e.g. to forget the call's scenario. */
   done?: () => void;
 }
@@ -50,7 +50,7 @@ export interface FuzzTally {
   ran: number;
   /** One line per call that ended untyped, late, or with a secret in its error. */
   failures: string[];
-  /** Calls by outcome: `result`, the error class name, and `unvalidated <verdict kind>`. */
+  /** Calls by outcome: `result`, the error class name, and `<group> <verdict kind>` per group of the call. */
   kinds: Map<string, number>;
 }
 
@@ -89,7 +89,7 @@ export async function runFuzzCases(options: {
         if (options.secrets.some((secret) => shown.includes(secret))) tally.failures.push(`${label}: a secret appears in ${name}`);
       }
       if (verdict.kind === 'result') count('result');
-      if (fuzzCase.unvalidated) count(`unvalidated ${verdict.kind}`);
+      for (const group of fuzzCase.groups ?? []) count(`${group} ${verdict.kind}`);
     }
   };
   await Promise.all(Array.from({ length: options.concurrency ?? FUZZ.concurrency }, worker));

@@ -81,9 +81,13 @@ export interface EspayClientOptions {
   now?: () => Date;
 }
 
+/** Type-only brand: a look-alike object (an IAK connection, a client, a literal) is not an EspayConnection. */
+declare const ESPAY_CONNECTION: unique symbol;
+
 /** What `createEspayConnection` returns: pass it to the operations (`inquiry(connection, …)`). */
 export interface EspayConnection {
   readonly baseUrl: string;
+  readonly [ESPAY_CONNECTION]: true;
 }
 
 /** The generated SDK's path of each operation (its `…Data['url']` literal types). */
@@ -178,7 +182,7 @@ export function connectEspay(options: EspayClientOptions, caller: string): Espay
   const urls = {} as Record<EspayOperation, string>;
   for (const operation of Object.keys(ESPAY_OPERATIONS) as EspayOperation[]) urls[operation] = new URL(baseUrl + ESPAY_OPERATIONS[operation].path).href;
 
-  const connection: EspayConnection = Object.freeze({ baseUrl });
+  const connection = Object.freeze({ baseUrl }) as EspayConnection;
   internals.set(connection, {
     senderId,
     password,

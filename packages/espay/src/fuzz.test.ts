@@ -289,7 +289,7 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
           return {
             label: `${op}${validated ? '' : ' (no validators)'} ${JSON.stringify(s).slice(0, 300)}`,
             ...callFor(op, clientFor(id, validated)),
-            unvalidated: !validated,
+            groups: validated ? [] : ['unvalidated'],
             done: () => scenarios.delete(id),
           };
         },

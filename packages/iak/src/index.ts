@@ -4,22 +4,29 @@
  * Amounts are bigint minor units (sen); every result carries `outcome` and the raw wire answer;
  * failures are @billerkit/core's typed errors. `src/generated/` is produced from the spec by
  * @hey-api/openapi-ts and exposed as the `IakWire` type namespace.
+ *
+ * Two ways in: `createIakClient(options)`, an object with every operation, or the modular API,
+ * `inquiry(createIakConnection(options), input)` …, whose bundle holds only the operations imported.
+ * Each export comes from its own module so that a bundler drops what is not used.
  */
+export { createIakClient, type IakClient } from './lib/client.js';
+export { checkStatus, paymentStatus } from './lib/check-status.js';
+export { IAK_BASE_URLS, IAK_DEFAULT_TIMEOUT_MS, IAK_PATHS, type IakClientOptions, type IakEnvironment, type IakFormat } from './lib/config.js';
+export { createIakConnection, type IakConnection, type IakConnectionOptions } from './lib/connection.js';
+export type { IakCallOptions } from './lib/exchange.js';
+export { inquiry } from './lib/inquiry.js';
+export { type IakPayAnswer, pay } from './lib/pay.js';
 export {
-  createIakClient,
   IAK_DEFAULT_REPOST_GRACE_MS,
-  type IakCallOptions,
-  type IakClient,
   type IakConfirmedPayment,
   type IakPayAndConfirmInput,
   type IakPayAndConfirmOptions,
-  type IakPayAnswer,
   type IakPaymentReferences,
-  type IakReceiptInput,
-  paymentStatus,
-} from './lib/client.js';
-export { IAK_BASE_URLS, IAK_DEFAULT_TIMEOUT_MS, IAK_PATHS, type IakClientOptions, type IakEnvironment, type IakFormat } from './lib/config.js';
-export type { IakReceipt, IakReceiptData, IakReceiptFormat, IakReceiptPdf } from './lib/receipt.js';
+  payAndConfirm,
+} from './lib/pay-and-confirm.js';
+export { pricelist } from './lib/pricelist.js';
+export { type IakReceipt, type IakReceiptData, type IakReceiptFormat, type IakReceiptInput, type IakReceiptPdf, receipt } from './lib/receipt.js';
+export { type IakXmlCodec, iakXml } from './lib/xml.js';
 export {
   buildCheckStatusBody,
   buildInquiryBody,

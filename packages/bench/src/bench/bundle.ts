@@ -1,7 +1,9 @@
 /**
- * 5. Bundle size: what an application ships when it imports one client and calls one operation
- * (`createEspayClient` + inquiry; `createIakClient` + inquiry), bundled by esbuild for Node (built-ins
- * external), minified, then gzipped. The esbuild metafile says which packages and files take the space.
+ * 5. Bundle size: what an application ships when it imports one client and calls one operation, bundled by
+ * esbuild for Node (built-ins external), minified, then gzipped. Each provider twice: through a client
+ * object (`createEspayClient` + inquiry, which carries every operation) and through the modular API
+ * (`createEspayConnection` + the `inquiry` function, where the bundler keeps only what an inquiry reaches).
+ * The esbuild metafile says which packages and files take the space.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,11 +35,23 @@ export async function run(options) {
   const espay = createEspayClient(options);
   return espay.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' });
 }`,
+  '@billerkit/espay modular (createEspayConnection + inquiry)': `
+import { createEspayConnection, inquiry } from '@billerkit/espay';
+export async function run(options) {
+  const espay = createEspayConnection(options);
+  return inquiry(espay, { productCode: 'SPBFRE', orderId: '880000000000' });
+}`,
   '@billerkit/iak (createIakClient + inquiry)': `
 import { createIakClient } from '@billerkit/iak';
 export async function run(options) {
   const iak = createIakClient(options);
   return iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
+}`,
+  '@billerkit/iak modular (createIakConnection + inquiry)': `
+import { createIakConnection, inquiry } from '@billerkit/iak';
+export async function run(options) {
+  const iak = createIakConnection(options);
+  return inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
 }`,
 };
 

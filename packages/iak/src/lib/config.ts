@@ -18,8 +18,11 @@ export const IAK_BASE_URLS: Readonly<Record<IakEnvironment, string>> = Object.fr
 /** IAK suggests a 30 s timeout for postpaid calls. */
 export const IAK_DEFAULT_TIMEOUT_MS = 30_000;
 
-export const IAK_PATHS = Object.freeze({
-  billCheck: '/api/v1/bill/check',
+/** Every postpaid command is a POST here; its own constant so that an inquiry's bundle needs no other path. */
+export const IAK_BILL_CHECK_PATH = '/api/v1/bill/check';
+
+export const IAK_PATHS = /* @__PURE__ */ Object.freeze({
+  billCheck: IAK_BILL_CHECK_PATH,
   pricelist: (type: string) => `/api/v1/bill/check/${encodeURIComponent(type)}`,
   receipt: (trId: string) => `/api/v1/download/${encodeURIComponent(trId)}`,
 });
@@ -68,37 +71,38 @@ export interface ResolvedIakConfig {
   validation: ClientValidation | undefined;
 }
 
-function requireText(value: unknown, name: string): string {
+function requireText(value: unknown, name: string, caller: string): string {
   if (typeof value !== 'string') {
-    throw new TypeError(`createIakClient: ${name} must be a string, got ${value === null ? 'null' : typeof value}`);
+    throw new TypeError(`${caller}: ${name} must be a string, got ${value === null ? 'null' : typeof value}`);
   }
-  if (value.length === 0) throw new TypeError(`createIakClient: ${name} must not be empty`);
+  if (value.length === 0) throw new TypeError(`${caller}: ${name} must not be empty`);
   return value;
 }
 
-export function resolveConfig(options: IakClientOptions): ResolvedIakConfig {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createIakClient: options must be an object');
-  const username = requireText(options.username, 'username');
-  const apiKey = requireText(options.apiKey, 'apiKey');
+/** Checks and resolves the options; `caller` (`createIakClient`, `createIakConnection`) starts every error message. */
+export function resolveConfig(options: IakClientOptions, caller = 'createIakClient'): ResolvedIakConfig {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${caller}: options must be an object`);
+  const username = requireText(options.username, 'username', caller);
+  const apiKey = requireText(options.apiKey, 'apiKey', caller);
   const format = options.format ?? 'json';
-  if (format !== 'json' && format !== 'xml') throw new TypeError(`createIakClient: format must be 'json' or 'xml', got ${JSON.stringify(format)}`);
-  const validation = clientValidation('createIakClient', 'iak', options);
+  if (format !== 'json' && format !== 'xml') throw new TypeError(`${caller}: format must be 'json' or 'xml', got ${JSON.stringify(format)}`);
+  const validation = clientValidation(caller, 'iak', options);
   let baseUrl: string;
   let environment: IakEnvironment | 'custom';
   if (options.baseUrl !== undefined) {
-    baseUrl = parseBaseUrl('createIakClient', options.baseUrl).toString().replace(/\/+$/, '');
+    baseUrl = parseBaseUrl(caller, options.baseUrl).toString().replace(/\/+$/, '');
     environment = 'custom';
   } else {
     environment = options.environment ?? 'development';
     if (environment !== 'development' && environment !== 'production') {
-      throw new TypeError(`createIakClient: environment must be 'development' or 'production', got ${JSON.stringify(environment)}`);
+      throw new TypeError(`${caller}: environment must be 'development' or 'production', got ${JSON.stringify(environment)}`);
     }
     baseUrl = IAK_BASE_URLS[environment];
   }
   for (const name of ['timeoutMs', 'totalTimeoutMs', 'maxResponseBytes'] as const) {
     const value = options[name];
     if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
-      throw new TypeError(`createIakClient: ${name} must be a positive number, got ${String(value)}`);
+      throw new TypeError(`${caller}: ${name} must be a positive number, got ${String(value)}`);
     }
   }
   return { baseUrl, environment, username, apiKey, format, validation };

@@ -21,8 +21,12 @@ import {
   normaliseCode,
 } from '@billerkit/core';
 import { IAK_PATHS } from './config.js';
+import { connectionInternals, type IakConnection } from './connection.js';
+import type { IakCallOptions } from './exchange.js';
+import { normaliseTrId } from './requests.js';
 import { isRecord, text } from './results.js';
 import { decodeAnswer } from './wire.js';
+import type { IakXmlCodec } from './xml.js';
 
 export interface IakReceiptPdf {
   outcome: 'success';
@@ -48,6 +52,11 @@ export type IakReceipt = IakReceiptPdf | IakReceiptData;
 
 export type IakReceiptFormat = 'pdf' | 'data';
 
+export interface IakReceiptInput {
+  trId: string | number | bigint;
+  format?: IakReceiptFormat;
+}
+
 export interface ReceiptCall {
   signal?: AbortSignal;
   timeoutMs?: number;
@@ -61,6 +70,8 @@ export interface ReceiptDeps {
   trId: string;
   format: IakReceiptFormat;
   validation: ClientValidation | undefined;
+  /** Reads `<mp>` error bodies; without it they are a MalformedResponseError. */
+  xml: IakXmlCodec | undefined;
   call?: ReceiptCall;
 }
 
@@ -104,10 +115,10 @@ function context(res: TransportResponse, redactor: Redactor) {
 }
 
 /** An answer that is not the receipt: an IAK error (`<mp>` or JSON with a response code) or garbage. */
-function receiptError(res: TransportResponse, redactor: Redactor): never {
+function receiptError(res: TransportResponse, redactor: Redactor, xml: IakXmlCodec | undefined): never {
   let data: Record<string, unknown> | undefined;
   try {
-    data = decodeAnswer(res, redactor).data;
+    data = decodeAnswer(res, redactor, xml).data;
   } catch (error) {
     if (res.status === 404) {
       throw new ProviderError({ ...context(res, redactor), kind: 'not_found', code: null, cause: error, message: `iak download-receipt: HTTP 404, no receipt for this tr_id` });
@@ -147,12 +158,12 @@ export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
     if (res.status === 200 && bytes.byteLength === res.bytes && isPdf(bytes)) {
       return { outcome: 'success', kind: 'pdf', trId, bytes, contentType: res.contentType || 'application/pdf', httpStatus: res.status };
     }
-    return receiptError(res, redactor);
+    return receiptError(res, redactor, deps.xml);
   }
 
-  if (res.status !== 200) return receiptError(res, redactor);
-  const decoded = decodeAnswer(res, redactor);
-  if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor);
+  if (res.status !== 200) return receiptError(res, redactor, deps.xml);
+  const decoded = decodeAnswer(res, redactor, deps.xml);
+  if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor, deps.xml);
   deps.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
   const lines: Record<string, string> = {};
   for (const [label, value] of Object.entries(decoded.data)) {
@@ -163,4 +174,28 @@ export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
     throw new MalformedResponseError({ ...context(res, redactor), message: 'iak download-receipt: receipt without lines' });
   }
   return { outcome: 'success', kind: 'data', trId, lines, httpStatus: res.status, raw: decoded.parsed };
+}
+
+/**
+ * The receipt of a paid transaction: the PDF (`GET /api/v1/download/{tr_id}`, default) or its
+ * printed lines as data (`format: 'data'`, `GET /api/v1/download/{tr_id}/1`, as IAK's SDKs use).
+ * IAK answers a missing receipt with an `<mp>` error body; a connection without the XML codec reports
+ * that as a MalformedResponseError (HTTP 404: a ProviderError of kind `not_found`).
+ */
+export async function receipt(connection: IakConnection, input: IakReceiptInput, options?: IakCallOptions): Promise<IakReceipt> {
+  const c = connectionInternals(connection, 'iak.receipt');
+  if (typeof input !== 'object' || input === null) throw new TypeError('iak.receipt: input must be an object');
+  const trId = normaliseTrId(input.trId, 'iak.receipt');
+  const format = input.format ?? 'pdf';
+  if (format !== 'pdf' && format !== 'data') throw new TypeError(`iak.receipt: format must be 'pdf' or 'data', got ${JSON.stringify(format)}`);
+  return downloadReceipt({
+    transportOptions: c.transportOptions,
+    redactor: c.redactor,
+    baseUrl: c.baseUrl,
+    trId,
+    format,
+    validation: c.validation,
+    xml: c.xml,
+    ...(options ? { call: options } : {}),
+  });
 }

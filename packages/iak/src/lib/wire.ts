@@ -4,6 +4,9 @@
  * Answers are recognised by their first character, not by the configured format: IAK answers
  * some errors (receipt downloads, S4 SDK notes) as `<mp>` XML whatever was asked, so a JSON client
  * must still read an XML error body, and the other way round.
+ *
+ * The `<mp>` codec is a parameter: a connection made without one (`xml` option) sends JSON only and
+ * reports an XML answer as a MalformedResponseError that says so, instead of carrying the codec.
  */
 import {
   assertNotUnauthorized,
@@ -14,9 +17,9 @@ import {
   type Redactor,
   type TransportResponse,
 } from '@billerkit/core';
-import { buildIakXml, IakXmlError, parseIakXml } from '@billerkit/validators';
 import type { IakFormat } from './config.js';
 import { isRecord, type WireData } from './results.js';
+import { type IakXmlCodec, iakXml } from './xml.js';
 
 export interface EncodedBody {
   body: string;
@@ -27,9 +30,19 @@ export interface EncodedBody {
 const XML_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/xml', Accept: 'application/xml' });
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': 'application/json', Accept: 'application/json' });
 
-export function encodeBody(body: Record<string, unknown>, format: IakFormat): EncodedBody {
-  if (format === 'xml') return { body: buildIakXml(body), headers: XML_HEADERS };
+/** A request body in `format`; `xml` writes the `<mp>` form and must be given for `format: 'xml'`. */
+export function encodeRequest(body: Record<string, unknown>, format: IakFormat, xml: IakXmlCodec | undefined): EncodedBody {
+  if (format === 'xml') {
+    // createIakConnection refuses format 'xml' without a codec, so this is a caller's bug.
+    if (xml === undefined) throw new TypeError("iak: format 'xml' needs the XML codec: pass `xml: iakXml` from '@billerkit/iak'");
+    return { body: xml.build(body), headers: XML_HEADERS };
+  }
   return { body: JSON.stringify(body), headers: JSON_HEADERS };
+}
+
+/** {@link encodeRequest} with the `<mp>` codec of `@billerkit/validators` ({@link iakXml}). */
+export function encodeBody(body: Record<string, unknown>, format: IakFormat): EncodedBody {
+  return encodeRequest(body, format, iakXml);
 }
 
 export interface DecodedAnswer {
@@ -47,7 +60,11 @@ function firstSignificantChar(text: string): string {
   return '';
 }
 
-export function decodeAnswer(res: TransportResponse, redactor: Redactor): DecodedAnswer {
+/**
+ * Reads an answer in whichever format it came. Without `xml`, an `<mp>` (or any other XML) answer is
+ * a MalformedResponseError telling how to read it: typed, with the redacted body, status and request.
+ */
+export function decodeAnswer(res: TransportResponse, redactor: Redactor, xml: IakXmlCodec | undefined): DecodedAnswer {
   const ctx: ParseContext = { provider: 'iak', redactor };
   assertNotUnauthorized(res, ctx);
   const op = `iak ${res.request.operation}`;
@@ -56,10 +73,16 @@ export function decodeAnswer(res: TransportResponse, redactor: Redactor): Decode
   let format: IakFormat;
   if (firstSignificantChar(res.body) === '<' && !looksLikeHtml(res.body, res.contentType)) {
     format = 'xml';
+    if (xml === undefined) {
+      throw new MalformedResponseError({
+        ...common,
+        message: `${op}: the answer is an XML document (HTTP ${res.status}) and this connection has no XML codec; pass \`xml: iakXml\` from '@billerkit/iak' to createIakConnection to read IAK's <mp> answers`,
+      });
+    }
     try {
-      parsed = parseIakXml(res.body, { form: 'response' });
+      parsed = xml.parse(res.body);
     } catch (error) {
-      if (!(error instanceof IakXmlError)) throw error;
+      if (!xml.isMalformed(error)) throw error;
       throw new MalformedResponseError({ ...common, cause: error, message: `${op}: body is not a valid <mp> document (HTTP ${res.status}): ${error.message}` });
     }
   } else {

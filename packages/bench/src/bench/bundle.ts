@@ -8,12 +8,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { areaOf } from './client-overhead.js';
 import { BENCH_DIR, REPO_DIR } from './util.js';
 
 export interface BundleFigures {
   name: string;
+  /** A what-if measure (not a shipped configuration): no goal verdict. */
+  diagnostic: boolean;
   entry: string;
   minifiedBytes: number;
   gzipBytes: number;
@@ -28,6 +30,59 @@ export interface BundleFigures {
   runtimeData: Array<{ file: string; bytes: number; gzipBytes: number }>;
 }
 
+/**
+ * What-if edits of the built files for the diagnostic "floor" entries: the modular inquiry without what an
+ * application can do without (the spec-check glue a client without validators never runs, the wrapping of
+ * a logger it was never given, and the catalogue's prose), so that the figure says what the calls
+ * themselves need. An edit that no longer applies fails the benchmark rather than measure something else.
+ */
+interface Strip {
+  file: RegExp;
+  from: string | RegExp;
+  to: string;
+}
+
+const OPTIONAL_IN_EVERY_CLIENT: Strip[] = [
+  { file: /core\/dist\/transport\.js$/, from: 'options.logger ? createSafeLogger(options.logger, redactor) : undefined', to: 'undefined' },
+];
+const FLOOR_STRIPS: Record<string, Strip[]> = {
+  espay: [
+    ...OPTIONAL_IN_EVERY_CLIENT,
+    { file: /espay\/dist\/connection\.js$/, from: "clientValidation(caller, 'espay', options)", to: 'undefined' },
+    { file: /specs\/dist\/catalogues\/espay\.js$/, from: /"meaning":"(?:[^"\\]|\\.)*",?/g, to: '' },
+  ],
+  iak: [
+    ...OPTIONAL_IN_EVERY_CLIENT,
+    { file: /iak\/dist\/lib\/config\.js$/, from: "clientValidation(caller, 'iak', options)", to: 'undefined' },
+    { file: /specs\/dist\/catalogues\/iak\.js$/, from: /"message":"(?:[^"\\]|\\.)*",?/g, to: '' },
+  ],
+};
+
+function stripPlugin(strips: Strip[]): Plugin {
+  return {
+    name: 'bench-floor-strips',
+    setup(b) {
+      const applied = new Set<Strip>();
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        const mine = strips.filter((strip) => strip.file.test(args.path));
+        if (mine.length === 0) return undefined;
+        let contents = readFileSync(args.path, 'utf8');
+        for (const strip of mine) {
+          const next = contents.replace(strip.from, strip.to);
+          if (next === contents) throw new Error(`bench floor: ${String(strip.from)} is not in ${args.path} any more; update FLOOR_STRIPS`);
+          contents = next;
+          applied.add(strip);
+        }
+        return { contents, loader: 'js' };
+      });
+      b.onEnd(() => {
+        const missed = strips.filter((strip) => !applied.has(strip));
+        if (missed.length > 0) throw new Error(`bench floor: no file matched ${missed.map((m) => String(m.file)).join(', ')}`);
+      });
+    },
+  };
+}
+
 const ENTRIES = {
   '@billerkit/espay (createEspayClient + inquiry)': `
 import { createEspayClient } from '@billerkit/espay';
@@ -36,6 +91,12 @@ export async function run(options) {
   return espay.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' });
 }`,
   '@billerkit/espay modular (createEspayConnection + inquiry)': `
+import { createEspayConnection, inquiry } from '@billerkit/espay';
+export async function run(options) {
+  const espay = createEspayConnection(options);
+  return inquiry(espay, { productCode: 'SPBFRE', orderId: '880000000000' });
+}`,
+  '(diagnostic) the same, without what it can do without: spec-check glue, logger wrapping, catalogue texts': `
 import { createEspayConnection, inquiry } from '@billerkit/espay';
 export async function run(options) {
   const espay = createEspayConnection(options);
@@ -53,12 +114,27 @@ export async function run(options) {
   const iak = createIakConnection(options);
   return inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
 }`,
+  '(diagnostic) the same, without what it can do without: spec-check glue, logger wrapping, catalogue texts ': `
+import { createIakConnection, inquiry } from '@billerkit/iak';
+export async function run(options) {
+  const iak = createIakConnection(options);
+  return inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
+}`,
 };
+
+/** The floor entries, by name, and which provider's what-if edits they take. */
+const FLOOR_OF: Record<string, 'espay' | 'iak'> = Object.fromEntries(
+  Object.entries(ENTRIES)
+    .filter(([name]) => name.startsWith('(diagnostic)'))
+    .map(([name, entry]) => [name, entry.includes('@billerkit/iak') ? 'iak' : 'espay']),
+);
 
 export async function measureBundles(): Promise<BundleFigures[]> {
   const out: BundleFigures[] = [];
   for (const [name, entry] of Object.entries(ENTRIES)) {
+    const floor = FLOOR_OF[name];
     const result = await build({
+      plugins: floor ? [stripPlugin(FLOOR_STRIPS[floor]!)] : [],
       stdin: { contents: entry, resolveDir: BENCH_DIR, loader: 'js', sourcefile: 'entry.js' },
       bundle: true,
       platform: 'node',
@@ -91,7 +167,8 @@ export async function measureBundles(): Promise<BundleFigures[]> {
           })
       : [];
     out.push({
-      name,
+      name: name.trim(),
+      diagnostic: floor !== undefined,
       runtimeData,
       entry: entry.trim(),
       minifiedBytes: code.length,

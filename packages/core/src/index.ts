@@ -79,7 +79,6 @@ export {
   isRetryableError,
   isRetryableStatus,
   type RetryOptions,
-  SHARED_TIMEOUT_STEP_MS,
   sleep,
   type Transport,
   type TransportOptions,

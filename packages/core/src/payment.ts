@@ -22,7 +22,7 @@ import {
   TimeoutError,
   ValidationError,
 } from './errors.js';
-import { createRedactor, createSafeLogger, type Logger } from './redact.js';
+import { createRedactor, createSafeLogger, type Logger, type Redactor } from './redact.js';
 import { sleep as defaultSleep } from './transport.js';
 
 /** What one payment POST produced, as the client classified it. */
@@ -94,6 +94,8 @@ export interface ConfirmPaymentOptions<P, S, R> {
   allowRePost?: boolean;
   signal?: AbortSignal;
   logger?: Logger;
+  /** The client's redactor (its secrets); every log line goes through it. Default: field-name patterns only. */
+  redactor?: Redactor;
   /** Injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
@@ -142,7 +144,7 @@ export async function confirmPayment<P, S, R>(options: ConfirmPaymentOptions<P, 
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
-  const log = createSafeLogger(options.logger, createRedactor());
+  const log = createSafeLogger(options.logger, options.redactor ?? createRedactor());
   const deadlineMs = options.deadlineMs ?? 120_000;
   const initialDelay = options.poll?.initialDelayMs ?? 1000;
   const maxDelay = options.poll?.maxDelayMs ?? 15_000;

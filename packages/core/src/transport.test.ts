@@ -183,7 +183,7 @@ describe('transport over a real loopback server', () => {
     expect(sharedTimeoutsInUse()).toBe(0);
   });
 
-  // Chunked bodies take the streaming read, bodies with a Content-Length the buffered one: both must end.
+  // Chunked bodies and bodies with a Content-Length take the same capped read: both must end.
   it.each([
     ['chunked', '/drip', {}],
     ['with a Content-Length', '/drip-length', { 'content-length': '1000' }],

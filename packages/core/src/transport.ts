@@ -22,6 +22,9 @@ import { createRedactor, createSafeLogger, type Logger, type Redactor } from './
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_TOTAL_TIMEOUT_MS = 90_000;
 export const DEFAULT_MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+const DEFAULT_MAX_DELAY_MS = 4000;
+/** Listener options shared by every abort listener (one object, not one per call). */
+const ONCE = { once: true } as const;
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
@@ -93,7 +96,7 @@ export interface Transport {
 /** Capped exponential backoff with jitter in [50%, 100%] of the step (retry numbers start at 1). */
 export function backoffDelay(retry: number, options: RetryOptions = {}, random: () => number = Math.random): number {
   const base = options.baseDelayMs ?? 250;
-  const max = options.maxDelayMs ?? 4000;
+  const max = options.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
   const step = Math.min(max, base * 2 ** Math.max(0, retry - 1));
   return Math.round(step * (0.5 + 0.5 * random()));
 }
@@ -110,7 +113,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       clearTimeout(timer);
       reject(signal?.reason);
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
   });
 }
 
@@ -252,7 +255,7 @@ class AttemptAbort {
     this.timer = setTimeout(abortForTimeout, this.limitMs, controller);
     if (caller) {
       this.onCallerAbort = () => controller.abort(caller.reason);
-      caller.addEventListener('abort', this.onCallerAbort, { once: true });
+      caller.addEventListener('abort', this.onCallerAbort, ONCE);
     }
   }
 
@@ -278,7 +281,7 @@ export function createTransport(options: TransportOptions): Transport {
   const provider = options.provider;
   // The global fetch is undici's, whose body streams honour a cancel; an injected fetch promises nothing,
   // so its bodies are also raced chunk by chunk against the signal.
-  const globalFetch = options.fetch === undefined;
+  const raceChunks = options.fetch !== undefined;
   const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const redactor = options.redactor ?? createRedactor();
   // Undefined without a logger: `log?.debug(…)` then skips building the metadata of every line.
@@ -286,6 +289,8 @@ export function createTransport(options: TransportOptions): Transport {
   const cap = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const random = options.random ?? Math.random;
   const maxRetries = options.retry?.maxRetries ?? 2;
+  const attemptMsDefault = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const totalMsDefault = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
 
   async function attemptOnce(req: TransportRequest, summary: RequestSummary, deadlineAt: number, perAttemptMs: number, totalMs: number) {
     const abort = new AttemptAbort(perAttemptMs, deadlineAt, req.signal);
@@ -294,14 +299,14 @@ export function createTransport(options: TransportOptions): Transport {
     log?.debug(`${provider} ${req.operation} request`, {
       provider,
       operation: req.operation,
-      method: req.method ?? 'POST',
+      method: summary.method,
       url: req.url,
       attempt: summary.attempt,
       body: req.body,
     });
     try {
       const response = await fetchImpl(req.url, {
-        method: req.method ?? 'POST',
+        method: summary.method,
         headers: req.headers,
         body: req.body,
         signal: abort.signal,
@@ -311,7 +316,7 @@ export function createTransport(options: TransportOptions): Transport {
         redirect: 'error',
       });
       phase = 'during-body';
-      const { text, bytes } = await readBody(response, abort.signal, cap, provider, summary, globalFetch);
+      const { text, bytes } = await readBody(response, abort.signal, cap, provider, summary, raceChunks);
       const contentType = response.headers.get('content-type') ?? '';
       log?.debug(`${provider} ${req.operation} response`, {
         provider,
@@ -387,8 +392,8 @@ export function createTransport(options: TransportOptions): Transport {
   }
 
   async function send(req: TransportRequest): Promise<TransportResponse> {
-    const perAttemptMs = req.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const totalMs = req.totalTimeoutMs ?? options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+    const perAttemptMs = req.timeoutMs ?? attemptMsDefault;
+    const totalMs = req.totalTimeoutMs ?? totalMsDefault;
     const started = Date.now();
     const deadlineAt = started + totalMs;
     const retries = req.idempotent ? maxRetries : 0;
@@ -405,7 +410,7 @@ export function createTransport(options: TransportOptions): Transport {
         const { response, text, bytes, contentType } = await attemptOnce(req, summary, deadlineAt, perAttemptMs, totalMs);
         if (attempt <= retries && isRetryableStatus(response.status)) {
           const hinted = retryAfterMs(response.headers);
-          delay = hinted !== undefined && hinted <= (options.retry?.maxDelayMs ?? 4000) ? hinted : backoffDelay(attempt, options.retry, random);
+          delay = hinted !== undefined && hinted <= (options.retry?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS) ? hinted : backoffDelay(attempt, options.retry, random);
           if (Date.now() + delay - started >= totalMs) delay = undefined;
         }
         if (delay === undefined) {
@@ -444,8 +449,14 @@ export function createTransport(options: TransportOptions): Transport {
 const utf8 = new TextDecoder('utf-8');
 
 /**
- * Reads a body as UTF-8 (invalid sequences replaced, a leading BOM dropped) within the byte cap.
- * A declared Content-Length over the cap fails before reading anything.
+ * Reads a body as UTF-8 (invalid sequences replaced, a leading BOM dropped) within the byte cap; a declared
+ * Content-Length over the cap fails before reading anything. Bytes are counted as they come and the read
+ * ends when the signal aborts. The abort cancels the read itself: undici errors a body for an aborted signal
+ * only while the Request it built internally is alive, and once the garbage collector has taken that Request
+ * a stalled body would wait forever (seen in the client fuzz tests); cancelling through the reader ends the
+ * pending read at once and makes undici drop the connection. An injected fetch promises nothing about its
+ * streams, so with `raceChunks` every chunk is also raced against the signal: a stream that ignores the
+ * cancel, dripping one byte at a time, still ends on time.
  */
 async function readBody(
   response: Response,
@@ -453,7 +464,7 @@ async function readBody(
   cap: number,
   provider: Provider,
   summary: RequestSummary,
-  trustedFetch: boolean,
+  raceChunks: boolean,
 ): Promise<{ text: string; bytes: number }> {
   const length = response.headers.get('content-length');
   if (length !== null && Number(length) > cap) {
@@ -461,27 +472,7 @@ async function readBody(
     throw tooLarge(provider, summary, cap, response.status);
   }
   if (!response.body) return { text: '', bytes: 0 };
-  return readCapped(response.body, signal, cap, provider, summary, response.status, !trustedFetch);
-}
-
-/**
- * Counts bytes as they come and ends the read when the signal aborts. The abort cancels the read itself:
- * undici errors a body for an aborted signal only while the Request it built internally is alive, and once
- * the garbage collector has taken that Request a stalled body would wait forever (seen in the client fuzz
- * tests); cancelling through the reader ends the pending read at once and makes undici drop the connection.
- * An injected fetch promises nothing about its streams, so with `raceChunks` every chunk is also raced
- * against the signal: a stream that ignores the cancel, dripping one byte at a time, still ends on time.
- */
-async function readCapped(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-  cap: number,
-  provider: Provider,
-  summary: RequestSummary,
-  status: number,
-  raceChunks: boolean,
-): Promise<{ text: string; bytes: number }> {
-  const reader = body.getReader();
+  const reader = response.body.getReader();
   let rejectAborted: ((reason: unknown) => void) | undefined;
   const aborted = raceChunks
     ? new Promise<never>((_, reject) => {
@@ -494,7 +485,7 @@ async function readCapped(
     rejectAborted?.(signal.reason);
   };
   if (signal.aborted) onAbort();
-  else signal.addEventListener('abort', onAbort, { once: true });
+  else signal.addEventListener('abort', onAbort, ONCE);
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
@@ -503,7 +494,7 @@ async function readCapped(
       if (signal.aborted) throw signal.reason;
       if (done) break;
       total += value.byteLength;
-      if (total > cap) throw tooLarge(provider, summary, cap, status);
+      if (total > cap) throw tooLarge(provider, summary, cap, response.status);
       chunks.push(value);
     }
   } catch (error) {

@@ -19,7 +19,8 @@ import {
   ValidationError,
 } from '@billerkit/core';
 import { espayValidators } from '@billerkit/validators/espay';
-import { createEspayClient, type EspayClientOptions } from './client.js';
+import { createEspayClient } from './client.js';
+import type { EspayClientOptions } from './connection.js';
 
 const CREDS = {
   senderId: 'BKTEST',

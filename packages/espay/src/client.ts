@@ -3,8 +3,6 @@
  * a smaller bundle imports `createEspayConnection` and only the operations it calls instead.
  */
 import { connectEspay, type EspayClientOptions } from './connection.js';
-
-export type { EspayClientOptions };
 import {
   balance,
   type EspayBalanceResult,

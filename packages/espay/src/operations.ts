@@ -23,7 +23,7 @@ import {
   type StatusStep,
 } from '@billerkit/core';
 import { espaySignature } from '@billerkit/signing';
-import { commonFields, type EspayConnection, type EspayInternals, espayFailure, espayInternals, optionalText, sendEspay } from './connection.js';
+import { commonFields, type EspayAnswer, type EspayConnection, type EspayInternals, espayFailure, espayInternals, optionalText, sendEspay } from './connection.js';
 import type {
   GetBalanceRequest,
   GetBalanceSuccess,
@@ -169,6 +169,11 @@ function jsonText(value: Record<string, unknown> | string | undefined, name: str
   return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
+/** The fields every result carries, from the classified answer. */
+function resultBase<W>(answer: EspayAnswer, rqUuid: string): ResultBase<W> {
+  return { errorCode: answer.code, errorDesc: answer.desc, rqUuid, raw: answer.wire as Wire<W>, classification: answer.classification };
+}
+
 function optionalAmount(value: unknown, field: string): Minor | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   return parseEspayAmount(value, { field });
@@ -193,17 +198,13 @@ export async function inquiry(connection: EspayConnection, params: InquiryParams
     signal: params.signal,
     references: { rq_uuid: rqUuid, order_id: orderId, product_code: productCode },
   });
-  const { wire, classification, desc, code } = answer;
+  const { wire, classification } = answer;
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
   const dataValue = wire['data'];
   const data = dataValue !== null && typeof dataValue === 'object' && !Array.isArray(dataValue) ? (dataValue as Record<string, unknown>) : undefined;
   return {
     outcome: 'success',
-    errorCode: code,
-    errorDesc: desc,
-    rqUuid,
-    raw: wire as Wire<InquiryTransactionSuccess>,
-    classification,
+    ...resultBase<InquiryTransactionSuccess>(answer, rqUuid),
     orderId,
     productCode,
     amount: parseEspayAmount(wire['amount'], { field: 'amount' }),
@@ -249,15 +250,11 @@ async function payOnce(c: EspayInternals, req: PaymentRequest, rqUuid: string, s
     signal,
     references: { rq_uuid: rqUuid, order_id: orderId, product_code: productCode, amount },
   });
-  const { wire, classification, desc, code } = answer;
+  const { wire, classification } = answer;
   if (classification.outcome === 'failed') throw espayFailure(c, answer);
   return {
     outcome: classification.outcome,
-    errorCode: code,
-    errorDesc: desc,
-    rqUuid,
-    raw: wire as Wire<PaymentReportSuccess>,
-    classification,
+    ...resultBase<PaymentReportSuccess>(answer, rqUuid),
     orderId,
     productCode,
     amount: amountMinor,
@@ -287,7 +284,7 @@ async function transactionInfoOf(c: EspayInternals, params: TransactionInfoParam
     signal: params.signal,
     references: { rq_uuid: rqUuid, ref_id: refId },
   });
-  const { wire, classification, desc, code } = answer;
+  const { wire, classification } = answer;
   let error: BillerkitError | undefined;
   if (classification.outcome === 'failed') {
     error = espayFailure(c, answer);
@@ -296,11 +293,7 @@ async function transactionInfoOf(c: EspayInternals, params: TransactionInfoParam
   }
   return {
     outcome: classification.outcome,
-    errorCode: code,
-    errorDesc: desc,
-    rqUuid,
-    raw: wire as Wire<GetTransactionInfoSuccess>,
-    classification,
+    ...resultBase<GetTransactionInfoSuccess>(answer, rqUuid),
     refId,
     error,
     amount: optionalAmount(wire['amount'], 'amount'),
@@ -321,15 +314,11 @@ export async function balance(connection: EspayConnection, params: ToolParams = 
     signature: espaySignature('balance', { sender_id: c.senderId, rq_uuid: rqUuid }, c.signatureKey),
   };
   const answer = await sendEspay(c, 'getBalance', body, { idempotent: true, signal: params.signal, references: { rq_uuid: rqUuid } });
-  const { wire, classification, desc, code } = answer;
+  const { wire, classification } = answer;
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
   return {
     outcome: 'success',
-    errorCode: code,
-    errorDesc: desc,
-    rqUuid,
-    raw: wire as Wire<GetBalanceSuccess>,
-    classification,
+    ...resultBase<GetBalanceSuccess>(answer, rqUuid),
     balance: parseRupiahDecimal('espay', wire['balance'], { field: 'balance', allowNegative: true }),
   };
 }
@@ -348,16 +337,12 @@ export async function registeredProducts(connection: EspayConnection, params: To
     signal: params.signal,
     references: { rq_uuid: rqUuid },
   });
-  const { wire, classification, desc, code } = answer;
+  const { wire, classification } = answer;
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
   const product = wire['product'];
   return {
     outcome: 'success',
-    errorCode: code,
-    errorDesc: desc,
-    rqUuid,
-    raw: wire as Wire<GetRegisteredProductsSuccess>,
-    classification,
+    ...resultBase<GetRegisteredProductsSuccess>(answer, rqUuid),
     product,
     products: productCodes(product),
   };
@@ -368,7 +353,6 @@ export async function payAndConfirm(connection: EspayConnection, params: PayAndC
   const c = espayInternals(connection);
   const req = paymentRequest(params);
   const rqUuid = params.rqUuid ?? c.nextRqUuid();
-  const logger = c.logger;
   let refId: string | undefined;
   return confirmPayment<EspayPaymentResult, EspayTransactionInfoResult, EspayReferences>({
     references: () => ({
@@ -381,7 +365,7 @@ export async function payAndConfirm(connection: EspayConnection, params: PayAndC
     ...(params.deadlineMs === undefined ? {} : { deadlineMs: params.deadlineMs }),
     ...(params.poll ? { poll: params.poll } : {}),
     ...(params.signal ? { signal: params.signal } : {}),
-    ...(logger ? { logger: { debug: (m, meta) => logger.debug(c.redactor(m), meta) } } : {}),
+    ...(c.logger ? { logger: c.logger, redactor: c.redactor } : {}),
     // Espay hands out ref_id only in the payment answer, so a status lookup can never show that a
     // payment we sent was not recorded: a re-post is never justified.
     allowRePost: false,

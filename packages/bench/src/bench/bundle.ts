@@ -45,7 +45,7 @@ interface Strip {
 const OPTIONAL_IN_EVERY_CLIENT: Strip[] = [
   { file: /core\/dist\/transport\.js$/, from: 'options.logger ? createSafeLogger(options.logger, redactor) : undefined', to: 'undefined' },
 ];
-const FLOOR_STRIPS: Record<string, Strip[]> = {
+const FLOOR_STRIPS: Record<'espay' | 'iak', Strip[]> = {
   espay: [
     ...OPTIONAL_IN_EVERY_CLIENT,
     { file: /espay\/dist\/connection\.js$/, from: "clientValidation(caller, 'espay', options)", to: 'undefined' },
@@ -83,58 +83,64 @@ function stripPlugin(strips: Strip[]): Plugin {
   };
 }
 
-const ENTRIES = {
-  '@billerkit/espay (createEspayClient + inquiry)': `
+const CLIENT_INQUIRY = {
+  espay: `
 import { createEspayClient } from '@billerkit/espay';
 export async function run(options) {
   const espay = createEspayClient(options);
   return espay.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' });
 }`,
-  '@billerkit/espay modular (createEspayConnection + inquiry)': `
-import { createEspayConnection, inquiry } from '@billerkit/espay';
-export async function run(options) {
-  const espay = createEspayConnection(options);
-  return inquiry(espay, { productCode: 'SPBFRE', orderId: '880000000000' });
-}`,
-  '(diagnostic) the same, without what it can do without: spec-check glue, logger wrapping, catalogue texts': `
-import { createEspayConnection, inquiry } from '@billerkit/espay';
-export async function run(options) {
-  const espay = createEspayConnection(options);
-  return inquiry(espay, { productCode: 'SPBFRE', orderId: '880000000000' });
-}`,
-  '@billerkit/iak (createIakClient + inquiry)': `
+  iak: `
 import { createIakClient } from '@billerkit/iak';
 export async function run(options) {
   const iak = createIakClient(options);
   return iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
 }`,
-  '@billerkit/iak modular (createIakConnection + inquiry)': `
-import { createIakConnection, inquiry } from '@billerkit/iak';
+};
+const MODULAR_INQUIRY = {
+  espay: `
+import { createEspayConnection, inquiry } from '@billerkit/espay';
 export async function run(options) {
-  const iak = createIakConnection(options);
-  return inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
+  const espay = createEspayConnection(options);
+  return inquiry(espay, { productCode: 'SPBFRE', orderId: '880000000000' });
 }`,
-  '(diagnostic) the same, without what it can do without: spec-check glue, logger wrapping, catalogue texts ': `
+  iak: `
 import { createIakConnection, inquiry } from '@billerkit/iak';
 export async function run(options) {
   const iak = createIakConnection(options);
   return inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
 }`,
 };
+const FLOOR = '(diagnostic) the same, without what it can do without: spec-check glue, logger wrapping, catalogue texts';
 
-/** The floor entries, by name, and which provider's what-if edits they take. */
-const FLOOR_OF: Record<string, 'espay' | 'iak'> = Object.fromEntries(
-  Object.entries(ENTRIES)
-    .filter(([name]) => name.startsWith('(diagnostic)'))
-    .map(([name, entry]) => [name, entry.includes('@billerkit/iak') ? 'iak' : 'espay']),
-);
+/** Per provider: the client, the modular API, and the modular API's floor (built with FLOOR_STRIPS). */
+const ENTRIES: Array<{ name: string; entry: string; floor?: 'espay' | 'iak' }> = [
+  { name: '@billerkit/espay (createEspayClient + inquiry)', entry: CLIENT_INQUIRY.espay },
+  { name: '@billerkit/espay modular (createEspayConnection + inquiry)', entry: MODULAR_INQUIRY.espay },
+  { name: FLOOR, entry: MODULAR_INQUIRY.espay, floor: 'espay' },
+  { name: '@billerkit/iak (createIakClient + inquiry)', entry: CLIENT_INQUIRY.iak },
+  { name: '@billerkit/iak modular (createIakConnection + inquiry)', entry: MODULAR_INQUIRY.iak },
+  { name: FLOOR, entry: MODULAR_INQUIRY.iak, floor: 'iak' },
+];
+
+/** The spec JSON files beside a bundle that loads `@billerkit/specs`' root (read once, when first needed). */
+let specsData: BundleFigures['runtimeData'] | undefined;
+function readSpecsData(): BundleFigures['runtimeData'] {
+  const specsDist = join(REPO_DIR, 'specs', 'dist');
+  specsData ??= readdirSync(specsDist)
+    .filter((f) => f.endsWith('.json'))
+    .map((file) => {
+      const data = readFileSync(join(specsDist, file));
+      return { file: `specs/dist/${file}`, bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
+    });
+  return specsData;
+}
 
 export async function measureBundles(): Promise<BundleFigures[]> {
   const out: BundleFigures[] = [];
-  for (const [name, entry] of Object.entries(ENTRIES)) {
-    const floor = FLOOR_OF[name];
+  for (const { name, entry, floor } of ENTRIES) {
     const result = await build({
-      plugins: floor ? [stripPlugin(FLOOR_STRIPS[floor]!)] : [],
+      plugins: floor ? [stripPlugin(FLOOR_STRIPS[floor])] : [],
       stdin: { contents: entry, resolveDir: BENCH_DIR, loader: 'js', sourcefile: 'entry.js' },
       bundle: true,
       platform: 'node',
@@ -157,17 +163,9 @@ export async function measureBundles(): Promise<BundleFigures[]> {
       files.push({ path: path.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^(\.\.\/)+/, ''), bytes: bytesInOutput });
     }
     const loadsSpecs = Object.keys(inputs).some((path) => /(^|\/)specs\/dist\/index\.js$/.test(path));
-    const specsDist = join(REPO_DIR, 'specs', 'dist');
-    const runtimeData = loadsSpecs
-      ? readdirSync(specsDist)
-          .filter((f) => f.endsWith('.json'))
-          .map((file) => {
-            const data = readFileSync(join(specsDist, file));
-            return { file: `specs/dist/${file}`, bytes: data.length, gzipBytes: gzipSync(data, { level: 9 }).length };
-          })
-      : [];
+    const runtimeData = loadsSpecs ? readSpecsData() : [];
     out.push({
-      name: name.trim(),
+      name,
       diagnostic: floor !== undefined,
       runtimeData,
       entry: entry.trim(),

@@ -15,10 +15,18 @@ import { espaySignature, iakSign } from '@billerkit/signing';
 import type { RecordedAnswers } from './answers.js';
 import { closedLoop, median, startNodeChild } from './util.js';
 
+function append(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
 export interface OverheadVariant {
   name: string;
   /** Not a goal row: a piece of the client, measured to split the overhead. */
   diagnostic: boolean;
+  /** The provider's baseline row (raw fetch as an application writes it). */
+  raw: boolean;
   provider: 'espay' | 'iak';
   perSecond: number;
   /** Client ÷ raw fetch, median of per-round ratios; 1 for the raw rows. */
@@ -184,8 +192,8 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
         const cpuBefore = process.cpuUsage();
         const result = await closedLoop(v.work, options.concurrency, options.roundMs);
         const cpu = process.cpuUsage(cpuBefore);
-        perRound.set(v.name, [...(perRound.get(v.name) ?? []), result.perSecond]);
-        cpuPerRound.set(v.name, [...(cpuPerRound.get(v.name) ?? []), (cpu.user + cpu.system) / Math.max(1, result.done)]);
+        append(perRound, v.name, result.perSecond);
+        append(cpuPerRound, v.name, (cpu.user + cpu.system) / Math.max(1, result.done));
         failures.set(v.name, (failures.get(v.name) ?? 0) + result.failures);
         if (result.failures > 0 && result.done === 0) throw new Error(`${v.name}: every call failed: ${String(result.firstFailure)}`);
       }
@@ -201,6 +209,7 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
       return {
         name: v.name,
         diagnostic: v.diagnostic === true,
+        raw: v.raw,
         provider: v.provider,
         perSecond,
         ratio: v.raw ? 1 : median(ratios),

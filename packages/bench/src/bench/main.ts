@@ -60,7 +60,7 @@ let overhead: OverheadResult | undefined;
 if (answers) {
   overhead = await section('1. client overhead', () => measureClientOverhead(answers, { rounds: quick ? 2 : 9, roundMs: quick ? 800 : 1_500, concurrency: 16, goal: GOALS.clientRatio }));
   for (const v of overhead?.variants ?? []) {
-    const raw = v.ratio === 1 && v.name.startsWith('raw');
+    const raw = v.raw;
     rows.push({
       section: '1. client overhead',
       measure: v.name,
@@ -103,7 +103,8 @@ if (validation) {
     result: `${fmt.int(validation.ratio)}×${validation.verdictsAgree ? '' : ' (VERDICTS DIFFER)'}`,
     goal: 'same verdicts',
     verdict: validation.verdictsAgree ? 'met' : 'NOT MET',
-  });  const p = validation.precompiled;
+  });
+  const p = validation.precompiled;
   rows.push({
     section: '3. validation',
     measure: `clients' precompiled validators (ajv standalone), the ${p.messages} messages of components they carry`,

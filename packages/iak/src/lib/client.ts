@@ -19,18 +19,6 @@ import type { IakCheckStatusInput, IakInquiryInput, IakPayInput, IakPricelistInp
 import type { IakCheckStatusResult, IakInquiryResult, IakPayResult, IakPricelistResult } from './results.js';
 import { iakXml } from './xml.js';
 
-export { paymentStatus } from './check-status.js';
-export type { IakCallOptions } from './exchange.js';
-export type { IakPayAnswer } from './pay.js';
-export {
-  IAK_DEFAULT_REPOST_GRACE_MS,
-  type IakConfirmedPayment,
-  type IakPayAndConfirmInput,
-  type IakPayAndConfirmOptions,
-  type IakPaymentReferences,
-} from './pay-and-confirm.js';
-export type { IakReceiptInput } from './receipt.js';
-
 export interface IakClient {
   readonly baseUrl: string;
   readonly environment: IakEnvironment | 'custom';

@@ -84,6 +84,6 @@ export async function payAndConfirm(
     rePostGraceMs: options.rePostGraceMs ?? IAK_DEFAULT_REPOST_GRACE_MS,
     ...(options.allowRePost === undefined ? {} : { allowRePost: options.allowRePost }),
     ...(options.signal ? { signal: options.signal } : {}),
-    ...(c.logger ? { logger: c.logger } : {}),
+    ...(c.logger ? { logger: c.logger, redactor: c.redactor } : {}),
   });
 }

@@ -15,13 +15,12 @@ import {
   type Transport,
   type TransportOptions,
   type TransportResponse,
-  type ClientValidation,
   classifyIak,
   errorFromClassification,
   normaliseCode,
 } from '@billerkit/core';
 import { IAK_PATHS } from './config.js';
-import { connectionInternals, type IakConnection } from './connection.js';
+import { connectionInternals, type IakConnection, type IakConnectionInternals } from './connection.js';
 import type { IakCallOptions } from './exchange.js';
 import { normaliseTrId } from './requests.js';
 import { isRecord, text } from './results.js';
@@ -55,24 +54,6 @@ export type IakReceiptFormat = 'pdf' | 'data';
 export interface IakReceiptInput {
   trId: string | number | bigint;
   format?: IakReceiptFormat;
-}
-
-export interface ReceiptCall {
-  signal?: AbortSignal;
-  timeoutMs?: number;
-  totalTimeoutMs?: number;
-}
-
-export interface ReceiptDeps {
-  transportOptions: TransportOptions;
-  redactor: Redactor;
-  baseUrl: string;
-  trId: string;
-  format: IakReceiptFormat;
-  validation: ClientValidation | undefined;
-  /** Reads `<mp>` error bodies; without it they are a MalformedResponseError. */
-  xml: IakXmlCodec | undefined;
-  call?: ReceiptCall;
 }
 
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
@@ -136,16 +117,17 @@ function receiptError(res: TransportResponse, redactor: Redactor, xml: IakXmlCod
   throw new MalformedResponseError({ ...context(res, redactor), message: `iak download-receipt: HTTP ${res.status} without a receipt or a response code` });
 }
 
-export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
-  const { redactor, trId, call } = deps;
+async function downloadReceipt(c: IakConnectionInternals, trId: string, format: IakReceiptFormat, call: IakCallOptions | undefined): Promise<IakReceipt> {
+  const { redactor, xml } = c;
   const sink: Uint8Array[] = [];
-  const transport = deps.format === 'pdf' ? tappedTransport(deps.transportOptions, sink) : createTransport(deps.transportOptions);
-  const path = IAK_PATHS.receipt(trId) + (deps.format === 'data' ? '/1' : '');
+  // The PDF needs its own tapped transport to keep the bytes; the JSON form reads as text, like any answer.
+  const transport = format === 'pdf' ? tappedTransport(c.transportOptions, sink) : c.transport;
+  const path = IAK_PATHS.receipt(trId) + (format === 'data' ? '/1' : '');
   const res = await transport.send({
     operation: 'download-receipt',
     method: 'GET',
-    url: deps.baseUrl + path,
-    headers: { Accept: deps.format === 'pdf' ? 'application/pdf, application/xml;q=0.5' : 'application/json' },
+    url: c.baseUrl + path,
+    headers: { Accept: format === 'pdf' ? 'application/pdf, application/xml;q=0.5' : 'application/json' },
     idempotent: true,
     references: { tr_id: trId },
     ...(call?.signal ? { signal: call.signal } : {}),
@@ -153,18 +135,18 @@ export async function downloadReceipt(deps: ReceiptDeps): Promise<IakReceipt> {
     ...(call?.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: call.totalTimeoutMs }),
   });
 
-  if (deps.format === 'pdf') {
+  if (format === 'pdf') {
     const bytes = joined(sink);
     if (res.status === 200 && bytes.byteLength === res.bytes && isPdf(bytes)) {
       return { outcome: 'success', kind: 'pdf', trId, bytes, contentType: res.contentType || 'application/pdf', httpStatus: res.status };
     }
-    return receiptError(res, redactor, deps.xml);
+    return receiptError(res, redactor, xml);
   }
 
-  if (res.status !== 200) return receiptError(res, redactor, deps.xml);
-  const decoded = decodeAnswer(res, redactor, deps.xml);
-  if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor, deps.xml);
-  deps.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+  if (res.status !== 200) return receiptError(res, redactor, xml);
+  const decoded = decodeAnswer(res, redactor, xml);
+  if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor, xml);
+  c.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
   const lines: Record<string, string> = {};
   for (const [label, value] of Object.entries(decoded.data)) {
     const line = text(value);
@@ -188,14 +170,5 @@ export async function receipt(connection: IakConnection, input: IakReceiptInput,
   const trId = normaliseTrId(input.trId, 'iak.receipt');
   const format = input.format ?? 'pdf';
   if (format !== 'pdf' && format !== 'data') throw new TypeError(`iak.receipt: format must be 'pdf' or 'data', got ${JSON.stringify(format)}`);
-  return downloadReceipt({
-    transportOptions: c.transportOptions,
-    redactor: c.redactor,
-    baseUrl: c.baseUrl,
-    trId,
-    format,
-    validation: c.validation,
-    xml: c.xml,
-    ...(options ? { call: options } : {}),
-  });
+  return downloadReceipt(c, trId, format, options);
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { classifyIak, MalformedResponseError } from '@billerkit/core';
 import { buildIakXml, parseIakXml } from '@billerkit/validators';
 import { describe, expect, it } from 'vitest';
-import { paymentStatus } from './client.js';
+import { paymentStatus } from './check-status.js';
 import { amount, billFields, billsOf, paymentFields, productOf, smallInt, type WireData } from './results.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));

@@ -22,16 +22,21 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { buildIakXml, IAK_XML_ARRAY_PATHS, IakXmlError, type ParseIakXmlOptions, parseIakXml } from './iak-xml.js';
-import { decodeXmlText, iakJsonForm, isRecord, isXmlChar, type XmlTree, type XmlValue, xmlContent } from './iak-xml-form.js';
+import {
+  buildIakXml,
+  IAK_XML_ARRAY_PATHS,
+  IAK_XML_DECLARATION,
+  IAK_XML_DEFAULT_MAX_DEPTH,
+  IakXmlError,
+  type ParseIakXmlOptions,
+  parseIakXml,
+} from './iak-xml.js';
+import { decodeXmlText, iakJsonForm, isRecord, toBuildValue, type XmlTree, type XmlValue, xmlContent } from './iak-xml-form.js';
 
 // ---------------------------------------------------------------------------------------------
 // The oracle: fast-xml-parser reading and writing as the codec did, options unchanged. What the
 // document means (entities, lists, the JSON form: iak-xml-form.ts) did not change and is shared.
 // ---------------------------------------------------------------------------------------------
-
-type BuildValue = string | BuildTree | BuildValue[];
-type BuildTree = { [key: string]: BuildValue };
 
 const oracleEntityDecoder = {
   setExternalEntities(): void {},
@@ -62,7 +67,7 @@ function oracleParser(arrayPaths: readonly string[], maxDepth: number): XMLParse
 }
 
 function oracleParse(text: string, options: ParseIakXmlOptions = {}): unknown {
-  const maxDepth = options.maxDepth ?? 32;
+  const maxDepth = options.maxDepth ?? IAK_XML_DEFAULT_MAX_DEPTH;
   const arrayPaths = options.arrayPaths ?? IAK_XML_ARRAY_PATHS;
   const form = options.form ?? 'auto';
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -78,62 +83,11 @@ function oracleParse(text: string, options: ParseIakXmlOptions = {}): unknown {
   return iakJsonForm(parsed, arrayPaths, form);
 }
 
-function isElementName(name: string): boolean {
-  return /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) && name.slice(0, 3).toLowerCase() !== 'xml';
-}
-
-function toBuildValue(value: unknown, path: string, seen: Set<object>): BuildValue | undefined {
-  switch (typeof value) {
-    case 'undefined':
-      return undefined;
-    case 'string':
-      for (const ch of value) {
-        if (!isXmlChar(ch.codePointAt(0)!)) {
-          throw new TypeError(`buildIakXml: ${path} contains a character that XML 1.0 cannot carry (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
-        }
-      }
-      return value;
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`buildIakXml: ${path} must be a finite number, got ${String(value)}`);
-      return String(value);
-    case 'object': {
-      if (value === null) return '';
-      if (seen.has(value)) throw new TypeError(`buildIakXml: ${path} is circular`);
-      seen.add(value);
-      try {
-        if (Array.isArray(value)) {
-          const items: BuildValue[] = [];
-          value.forEach((item, index) => {
-            if (Array.isArray(item)) throw new TypeError(`buildIakXml: ${path}[${index}] is a nested array, which XML cannot express`);
-            const built = toBuildValue(item, `${path}[${index}]`, seen);
-            if (built !== undefined) items.push(built);
-          });
-          return items;
-        }
-        const out: BuildTree = {};
-        for (const [key, item] of Object.entries(value)) {
-          if (!isElementName(key)) throw new TypeError(`buildIakXml: ${path} has key ${JSON.stringify(key)}, which is not a usable XML element name`);
-          const built = toBuildValue(item, `${path}.${key}`, seen);
-          if (built !== undefined) out[key] = built;
-        }
-        return out;
-      } finally {
-        seen.delete(value);
-      }
-    }
-    default:
-      throw new TypeError(`buildIakXml: ${path} is a ${typeof value}, which XML cannot carry`);
-  }
-}
-
 const oracleBuilder = new XMLBuilder({ ignoreAttributes: true, format: true, indentBy: '  ', suppressEmptyNode: false, processEntities: true });
 
+/** The codec's conversion without its depth limit: fast-xml-builder's own limit is the one that applies. */
 function oracleBuild(value: Record<string, unknown>): string {
-  return `<?xml version="1.0" ?>\n${oracleBuilder.build({ mp: toBuildValue(xmlContent(value), 'mp', new Set()) })}`;
+  return `${IAK_XML_DECLARATION}\n${oracleBuilder.build({ mp: toBuildValue(xmlContent(value), 'mp', new Set(), Number.POSITIVE_INFINITY) })}`;
 }
 
 // ---------------------------------------------------------------------------------------------

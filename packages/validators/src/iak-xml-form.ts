@@ -1,9 +1,11 @@
 /**
  * What an `<mp>` document means in IAK's JSON form, however the XML was read or is written: the error type,
- * the paths that are lists, entity decoding, and the mapping between the `<mp>` tree and the JSON message.
- * The codec (`iak-xml.ts`) reads and writes the XML around it; the differential test reuses it with the
- * fast-xml-parser reader the codec replaced, so that test compares the reading and writing alone.
+ * the paths that are lists, entity decoding, the mapping between the `<mp>` tree and the JSON message, and
+ * the conversion of a JSON value into what XML can hold before it is written. The codec (`iak-xml.ts`) reads
+ * and writes the XML around it; the differential test reuses it with the fast-xml-parser reader and builder
+ * the codec replaced, so that test compares the reading and writing alone.
  */
+import { isPlainObject as isRecord } from './merge-patch.js';
 
 /** Thrown for input that is not a well-formed, acceptable IAK `<mp>` document. */
 export class IakXmlError extends Error {
@@ -101,34 +103,42 @@ export function isXmlChar(c: number): boolean {
   return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord };
 
 /**
  * An empty element whose child is a documented list stands for an empty list: TVBIG answers
- * `<tagihan/>` in XML where its JSON says `"tagihan": {"detail": []}`.
+ * `<tagihan/>` in XML where its JSON says `"tagihan": {"detail": []}`. Maps the path of each such
+ * parent (never the root) to the name of its list; the first array path under a parent wins.
  */
-function restoreEmptyLists(node: XmlValue, path: string, arrayPaths: readonly string[]): XmlValue {
-  if (Array.isArray(node)) return node.map((item) => restoreEmptyLists(item, path, arrayPaths));
+export function emptyListChildren(arrayPaths: readonly string[]): ReadonlyMap<string, string> {
+  const lists = new Map<string, string>();
+  for (const arrayPath of arrayPaths) {
+    const dot = arrayPath.lastIndexOf('.');
+    if (dot <= 0) continue;
+    const parent = arrayPath.slice(0, dot);
+    if (!lists.has(parent)) lists.set(parent, arrayPath.slice(dot + 1));
+  }
+  return lists;
+}
+
+function restoreEmptyLists(node: XmlValue, path: string, lists: ReadonlyMap<string, string>): XmlValue {
+  if (Array.isArray(node)) return node.map((item) => restoreEmptyLists(item, path, lists));
   if (typeof node === 'string') {
-    if (node !== '') return node;
-    for (const arrayPath of arrayPaths) {
-      const dot = arrayPath.lastIndexOf('.');
-      if (dot > 0 && arrayPath.slice(0, dot) === path) return { [arrayPath.slice(dot + 1)]: [] };
-    }
-    return node;
+    const list = node === '' ? lists.get(path) : undefined;
+    return list === undefined ? node : { [list]: [] };
   }
   const out: XmlTree = {};
-  for (const [key, value] of Object.entries(node)) out[key] = restoreEmptyLists(value, `${path}.${key}`, arrayPaths);
+  for (const [key, value] of Object.entries(node)) out[key] = restoreEmptyLists(value, `${path}.${key}`, lists);
   return out;
 }
 
 /**
  * A document's tree (root element name → content) as IAK's JSON form: `{ data: {...} }` for responses
  * (pricelist: `{ data: { pasca: [...] } }`), the flat `{ commands, username, ..., sign }` for requests.
+ * With `arrayPaths`, empty elements standing for empty lists are restored here (see {@link emptyListChildren});
+ * `undefined` when the reader has restored them already.
  */
-export function iakJsonForm(parsed: unknown, arrayPaths: readonly string[], form: 'auto' | 'request' | 'response'): unknown {
+export function iakJsonForm(parsed: unknown, arrayPaths: readonly string[] | undefined, form: 'auto' | 'request' | 'response'): unknown {
   if (!isRecord(parsed)) throw new IakXmlError('IAK XML document has no root element');
   const rootNames = Object.keys(parsed);
   if (rootNames.length !== 1 || rootNames[0] !== 'mp') throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootNames.join('>, <')}>`);
@@ -136,7 +146,7 @@ export function iakJsonForm(parsed: unknown, arrayPaths: readonly string[], form
   if (mp === '') return form === 'request' ? {} : { data: {} };
   if (!isRecord(mp)) throw new IakXmlError('IAK XML <mp> must contain elements, not text');
 
-  const body = restoreEmptyLists(mp as XmlTree, 'mp', arrayPaths) as XmlTree;
+  const body = arrayPaths === undefined ? mp : (restoreEmptyLists(mp as XmlTree, 'mp', emptyListChildren(arrayPaths)) as XmlTree);
   const isRequest = form === 'request' || (form === 'auto' && ('commands' in body || 'username' in body));
   if (isRequest) return body;
   if ('data' in body && isRecord(body['data'])) return body;
@@ -151,4 +161,91 @@ export function xmlContent(value: Record<string, unknown>): Record<string, unkno
   const data = value['data'];
   if (!isRecord(data) || 'commands' in value || 'username' in value) return value;
   return IAK_XML_WRAPPED_DATA_KEYS.some((key) => key in data) ? { data } : data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: what a JSON value may hold to be written as XML
+// ---------------------------------------------------------------------------------------------
+
+export function isNameStart(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+export function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+}
+
+/** Conservative ASCII element names: IAK's field names are all of this form. */
+export function isElementName(name: string): boolean {
+  if (name.length === 0 || !isNameStart(name.charCodeAt(0))) return false;
+  if (name.length >= 3 && name.slice(0, 3).toLowerCase() === 'xml') return false;
+  for (let i = 1; i < name.length; i++) if (!isNameChar(name.charCodeAt(i))) return false;
+  return true;
+}
+
+function assertXmlText(text: string, path: string): string {
+  for (const ch of text) {
+    if (!isXmlChar(ch.codePointAt(0)!)) {
+      throw new TypeError(`buildIakXml: ${path} contains a character that XML 1.0 cannot carry (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
+    }
+  }
+  return text;
+}
+
+export type BuildValue = string | BuildTree | BuildValue[];
+export type BuildTree = { [key: string]: BuildValue };
+
+/**
+ * Elements nest at most this deep, the root being level 1. fast-xml-builder stopped at the same
+ * depth; the codec's limit also bounds the recursion below and in its writer.
+ */
+export const MAX_BUILD_DEPTH = 100;
+
+/**
+ * Turns JSON-form values into strings and checks names, so the writer only sees what XML can hold.
+ * `levelsLeft`: how many levels of elements may still open below `value`'s element; an object (an element
+ * holding elements) is refused when none may. The items of an array are elements on the same level.
+ */
+export function toBuildValue(value: unknown, path: string, seen: Set<object>, levelsLeft: number): BuildValue | undefined {
+  switch (typeof value) {
+    case 'undefined':
+      return undefined;
+    case 'string':
+      return assertXmlText(value, path);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`buildIakXml: ${path} must be a finite number, got ${String(value)}`);
+      return String(value);
+    case 'object': {
+      if (value === null) return '';
+      if (seen.has(value)) throw new TypeError(`buildIakXml: ${path} is circular`);
+      seen.add(value);
+      try {
+        if (Array.isArray(value)) {
+          const items: BuildValue[] = [];
+          value.forEach((item, index) => {
+            if (Array.isArray(item)) throw new TypeError(`buildIakXml: ${path}[${index}] is a nested array, which XML cannot express`);
+            const built = toBuildValue(item, `${path}[${index}]`, seen, levelsLeft);
+            if (built !== undefined) items.push(built);
+          });
+          return items;
+        }
+        if (levelsLeft <= 0) throw new TypeError(`buildIakXml: ${path} nests elements more than ${MAX_BUILD_DEPTH} levels deep`);
+        const out: BuildTree = {};
+        for (const [key, item] of Object.entries(value)) {
+          if (!isElementName(key)) throw new TypeError(`buildIakXml: ${path} has key ${JSON.stringify(key)}, which is not a usable XML element name`);
+          const built = toBuildValue(item, `${path}.${key}`, seen, levelsLeft - 1);
+          if (built !== undefined) out[key] = built;
+        }
+        return out;
+      } finally {
+        seen.delete(value);
+      }
+    }
+    default:
+      throw new TypeError(`buildIakXml: ${path} is a ${typeof value}, which XML cannot carry`);
+  }
 }

@@ -27,12 +27,18 @@
  * checked and dropped, and a repeated element becomes an array wherever it is.
  */
 import {
+  type BuildValue,
   decodeXmlText,
+  emptyListChildren,
   IAK_XML_ARRAY_PATHS,
   IakXmlError,
   iakJsonForm,
+  isElementName,
+  isNameChar,
+  isNameStart,
   isRecord,
-  isXmlChar,
+  MAX_BUILD_DEPTH,
+  toBuildValue,
   type XmlTree,
   type XmlValue,
   xmlContent,
@@ -254,7 +260,22 @@ function endRun(element: OpenElement): void {
   if (trimmed !== '') element.text += decodeXmlText(trimmed);
 }
 
-function addChild(parent: OpenElement, key: string, value: XmlValue, path: string, arrayPaths: ReadonlySet<string>): void {
+/**
+ * `emptyLists`: see {@link emptyListChildren}; an empty element on one of its paths is read as its empty list
+ * (`<tagihan/>` → `{ detail: [] }`), here rather than in a second pass over the tree.
+ */
+function addChild(
+  parent: OpenElement,
+  key: string,
+  value: XmlValue,
+  path: string,
+  arrayPaths: ReadonlySet<string>,
+  emptyLists: ReadonlyMap<string, string>,
+): void {
+  if (value === '' && parent.path !== '') {
+    const list = emptyLists.get(path);
+    if (list !== undefined) value = { [list]: [] };
+  }
   parent.children ??= {};
   const siblings = parent.children;
   if (!Object.hasOwn(siblings, key)) {
@@ -270,7 +291,7 @@ function addChild(parent: OpenElement, key: string, value: XmlValue, path: strin
  * One pass over the document with an explicit stack of open elements, so nesting costs no call
  * stack and every character is looked at a bounded number of times.
  */
-function readDocument(source: string, arrayPaths: ReadonlySet<string>, maxDepth: number): XmlTree {
+function readDocument(source: string, arrayPaths: ReadonlySet<string>, emptyLists: ReadonlyMap<string, string>, maxDepth: number): XmlTree {
   const document: OpenElement = { name: '', key: '', path: '', start: 0, children: undefined, text: '', run: '' };
   const stack: OpenElement[] = [];
   let current = document;
@@ -340,7 +361,7 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, maxDepth:
       const element = current;
       stack.pop();
       current = stack[stack.length - 1] ?? document;
-      addChild(current, element.key, element.children ?? element.text, element.path, arrayPaths);
+      addChild(current, element.key, element.children ?? element.text, element.path, arrayPaths, emptyLists);
       at = close + 1;
     } else {
       const end = nameEnd(source, lt + 1);
@@ -356,7 +377,7 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, maxDepth:
       const path = current === document ? key : `${current.path}.${key}`;
       endRun(current);
       if (selfClosing) {
-        addChild(current, key, '', path, arrayPaths);
+        addChild(current, key, '', path, arrayPaths, emptyLists);
       } else {
         current = { name, key, path, start: lt, children: undefined, text: '', run: '' };
         stack.push(current);
@@ -395,91 +416,12 @@ export function parseIakXml(text: string, options: ParseIakXmlOptions = {}): unk
   }
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 
-  return iakJsonForm(readDocument(source, new Set(arrayPaths), maxDepth), arrayPaths, form);
+  return iakJsonForm(readDocument(source, new Set(arrayPaths), emptyListChildren(arrayPaths), maxDepth), undefined, form);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Building
 // ---------------------------------------------------------------------------------------------
-
-function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-}
-
-function isNameChar(c: number): boolean {
-  return isNameStart(c) || (c >= 48 && c <= 57) || c === 45 || c === 46;
-}
-
-/** Conservative ASCII element names: IAK's field names are all of this form. */
-function isElementName(name: string): boolean {
-  if (name.length === 0 || !isNameStart(name.charCodeAt(0))) return false;
-  if (name.length >= 3 && name.slice(0, 3).toLowerCase() === 'xml') return false;
-  for (let i = 1; i < name.length; i++) if (!isNameChar(name.charCodeAt(i))) return false;
-  return true;
-}
-
-function assertXmlText(text: string, path: string): string {
-  for (const ch of text) {
-    if (!isXmlChar(ch.codePointAt(0)!)) {
-      throw new TypeError(`buildIakXml: ${path} contains a character that XML 1.0 cannot carry (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
-    }
-  }
-  return text;
-}
-
-type BuildValue = string | BuildTree | BuildValue[];
-type BuildTree = { [key: string]: BuildValue };
-
-/**
- * Elements nest at most this deep, the root being level 1. fast-xml-builder stopped at the same
- * depth; the limit also bounds the recursion below and in {@link writeElement}.
- */
-const MAX_BUILD_DEPTH = 100;
-
-/** Turns JSON-form values into strings and checks names, so the writer only sees what XML can hold. */
-function toBuildValue(value: unknown, path: string, seen: Set<object>, depth: number): BuildValue | undefined {
-  switch (typeof value) {
-    case 'undefined':
-      return undefined;
-    case 'string':
-      return assertXmlText(value, path);
-    case 'bigint':
-      return value.toString();
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'number':
-      if (!Number.isFinite(value)) throw new TypeError(`buildIakXml: ${path} must be a finite number, got ${String(value)}`);
-      return String(value);
-    case 'object': {
-      if (value === null) return '';
-      if (seen.has(value)) throw new TypeError(`buildIakXml: ${path} is circular`);
-      seen.add(value);
-      try {
-        if (Array.isArray(value)) {
-          const items: BuildValue[] = [];
-          value.forEach((item, index) => {
-            if (Array.isArray(item)) throw new TypeError(`buildIakXml: ${path}[${index}] is a nested array, which XML cannot express`);
-            const built = toBuildValue(item, `${path}[${index}]`, seen, depth);
-            if (built !== undefined) items.push(built);
-          });
-          return items;
-        }
-        if (depth >= MAX_BUILD_DEPTH) throw new TypeError(`buildIakXml: ${path} nests elements more than ${MAX_BUILD_DEPTH} levels deep`);
-        const out: BuildTree = {};
-        for (const [key, item] of Object.entries(value)) {
-          if (!isElementName(key)) throw new TypeError(`buildIakXml: ${path} has key ${JSON.stringify(key)}, which is not a usable XML element name`);
-          const built = toBuildValue(item, `${path}.${key}`, seen, depth + 1);
-          if (built !== undefined) out[key] = built;
-        }
-        return out;
-      } finally {
-        seen.delete(value);
-      }
-    }
-    default:
-      throw new TypeError(`buildIakXml: ${path} is a ${typeof value}, which XML cannot carry`);
-  }
-}
 
 /** The XML declaration IAK's request samples use. */
 export const IAK_XML_DECLARATION = '<?xml version="1.0" ?>';
@@ -495,6 +437,7 @@ const TEXT_ESCAPES: Readonly<Record<string, string>> = Object.freeze({
 /**
  * The layout fast-xml-builder wrote (and IAK's samples use), kept byte for byte: one element per
  * line, two-space indentation, `<a></a>` for an empty element, all five special characters escaped.
+ * Its recursion is bounded by {@link MAX_BUILD_DEPTH}, which {@link toBuildValue} enforces.
  */
 function writeElement(name: string, value: BuildValue, indent: string): string {
   if (Array.isArray(value)) return value.map((item) => writeElement(name, item, indent)).join('');
@@ -515,6 +458,7 @@ export function buildIakXml(value: object, root = 'mp'): string {
   if (!isRecord(value)) throw new TypeError('buildIakXml: value must be a plain object');
   if (typeof root !== 'string' || !isElementName(root)) throw new TypeError(`buildIakXml: root ${JSON.stringify(root)} is not a usable XML element name`);
 
-  const tree = toBuildValue(xmlContent(value), root, new Set(), 1)!;
+  // The root is level 1: its children may open MAX_BUILD_DEPTH - 1 more levels.
+  const tree = toBuildValue(xmlContent(value), root, new Set(), MAX_BUILD_DEPTH - 1)!;
   return `${IAK_XML_DECLARATION}\n${writeElement(root, tree, '')}`;
 }

@@ -72,3 +72,11 @@ export function extensionKeywords(doc: OpenApiDocument): string[] {
   walk(doc.components.schemas);
   return [...found].sort();
 }
+
+/**
+ * The keywords ajv strict mode must know as annotations to compile the document's schemas: OpenAPI's own
+ * (`xml`, `externalDocs`, `example`) and every `x-…` keyword used (see {@link extensionKeywords}).
+ */
+export function annotationKeywords(doc: OpenApiDocument): string[] {
+  return ['xml', 'externalDocs', 'example', ...extensionKeywords(doc)];
+}

@@ -2,7 +2,7 @@ import { espayOpenApi, iakOpenApi, type OpenApiDocument } from '@billerkit/specs
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { branchComponents, closestBranchIssues, dedupe, toIssues, VALID } from './issues.js';
-import { AJV_OPTIONS, buildSchemaSet, extensionKeywords } from './schema-set.js';
+import { AJV_OPTIONS, annotationKeywords, buildSchemaSet } from './schema-set.js';
 import type { Profile, Provider, ValidationResult, Validator } from './types.js';
 
 export { formatIssues } from './issues.js';
@@ -15,7 +15,6 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
 ) => Ajv2020;
 
 const documents: Record<Provider, OpenApiDocument> = { espay: espayOpenApi, iak: iakOpenApi };
-const OPENAPI_ANNOTATIONS = ['xml', 'externalDocs', 'example'];
 
 const instances = new Map<string, { ajv: Ajv2020; id: string }>();
 const compiled = new Map<string, Validator>();
@@ -27,7 +26,7 @@ function instanceFor(provider: Provider, profile: Profile): { ajv: Ajv2020; id: 
     const doc = documents[provider];
     const ajv = new Ajv2020(AJV_OPTIONS);
     addFormats(ajv);
-    for (const keyword of [...OPENAPI_ANNOTATIONS, ...extensionKeywords(doc)]) ajv.addKeyword({ keyword, schemaType: undefined });
+    for (const keyword of annotationKeywords(doc)) ajv.addKeyword({ keyword, schemaType: undefined });
     const id = `https://billerkit.dev/schemas/${provider}/${profile}.json`;
     ajv.addSchema(buildSchemaSet(doc, id, profile));
     instance = { ajv, id };

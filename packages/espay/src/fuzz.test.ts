@@ -256,7 +256,7 @@ beforeAll(async () => {
   });
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-}, 30_000);
+});
 
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);

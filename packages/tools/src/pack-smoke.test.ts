@@ -169,7 +169,7 @@ describe('packed packages installed from their tarballs', () => {
     expect(install.code, output(install)).toBe(0);
     writeFileSync(join(project, 'quickstart.mjs'), QUICKSTART_MJS);
     writeFileSync(join(project, 'quickstart.cjs'), QUICKSTART_CJS);
-  }, 90_000);
+  });
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 

@@ -134,25 +134,36 @@ describe('transport over a real loopback server', () => {
 
   it('a body that stalls after its headers ends at the timeout even when the garbage collector runs meanwhile', async () => {
     // undici stops propagating an abort to a body once its internal Request is collected; forced collections
-    // during the stall make that happen every time.
+    // during the stall make that happen every time. The collections start only once the server has flushed
+    // every call's headers and first bytes (forced collections back to back would otherwise starve the
+    // headers on a busy machine), and the timeout is long next to a loopback round trip.
     setFlagsFromString('--expose-gc');
     const collect = runInNewContext('gc') as () => void;
-    routes.set('/stall', (_r, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-      res.write('{"a":');
+    const calls = 8;
+    let flushed = 0;
+    let collector: ReturnType<typeof setInterval> | undefined;
+    const stallBegins = new Promise<void>((resolve) => {
+      routes.set('/stall', (_r, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"a":', () => {
+          flushed += 1;
+          if (flushed === calls) resolve();
+        });
+      });
     });
-    // The timeout is long next to a loopback round trip so that, even with both cores busy, the headers
-    // arrive first and the stall (the claim under test) is what the timeout interrupts.
+    void stallBegins.then(() => {
+      collector = setInterval(collect, 20);
+    });
     const t = createTransport({ provider: 'espay', timeoutMs: STALL_TIMEOUT_MS });
-    const collector = setInterval(collect, 10);
     try {
       const ended = await Promise.all(
-        Array.from({ length: 8 }, async () => {
+        Array.from({ length: calls }, async () => {
           const started = performance.now();
           const outcome = await Promise.race([t.send(req('/stall')).catch((e) => e), new Promise((resolve) => setTimeout(resolve, STALL_TIMEOUT_MS + SLACK_MS, 'still waiting'))]);
           return { outcome, tookMs: performance.now() - started };
         }),
       );
+      expect(collector).toBeDefined();
       for (const { outcome, tookMs } of ended) {
         expect(outcome).toBeInstanceOf(TimeoutError);
         expect((outcome as TimeoutError).phase).toBe('during-body');

@@ -210,12 +210,13 @@ let server: HostileServer;
 let sequence = 0;
 
 /** Half the calls run with the spec validators, half without: both must turn every hostile answer into a typed error. */
-function clientFor(id: string, validated = true, limits = { timeoutMs: FUZZ.timeoutMs, totalTimeoutMs: FUZZ.totalTimeoutMs }): EspayClient {
+function clientFor(id: string, validated = true, limits: { timeoutMs: number; totalTimeoutMs: number } = FUZZ): EspayClient {
   return createEspayClient({
     baseUrl: server.baseUrlFor(id),
     ...CREDENTIALS,
     ...(validated ? { validators: espayValidators } : {}),
-    ...limits,
+    timeoutMs: limits.timeoutMs,
+    totalTimeoutMs: limits.totalTimeoutMs,
     maxResponseBytes: FUZZ.maxResponseBytes,
     retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
   });

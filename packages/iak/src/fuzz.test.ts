@@ -266,13 +266,14 @@ type Calls = Pick<IakClient, 'inquiry' | 'pay' | 'checkStatus' | 'pricelist' | '
  * typed error. JSON calls also go, one in three, through the modular API on a connection without the
  * `<mp>` codec, where an XML answer must end as a typed error too.
  */
-function clientFor(id: string, format: Format, validated: boolean, lean: boolean, limits = { timeoutMs: FUZZ.timeoutMs, totalTimeoutMs: FUZZ.totalTimeoutMs }): Calls {
+function clientFor(id: string, format: Format, validated: boolean, lean: boolean, limits: { timeoutMs: number; totalTimeoutMs: number } = FUZZ): Calls {
   const options = {
     baseUrl: server.baseUrlFor(id),
     ...CREDENTIALS,
     ...(validated ? { validators: iakValidators } : {}),
     format,
-    ...limits,
+    timeoutMs: limits.timeoutMs,
+    totalTimeoutMs: limits.totalTimeoutMs,
     maxResponseBytes: FUZZ.maxResponseBytes,
     retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
   };

@@ -50,6 +50,7 @@ describe('the whole suite against the embedded sandbox', () => {
       ['consumer', 'passed'],
       ['verify', 'passed'],
       ['scenarios', 'passed'],
+      ['corpus', 'passed'],
     ]);
     const counts = Object.fromEntries(run.result.stages.map((s) => [s.id, countChecks(s.checks)]));
     expect(counts['lint']?.passed).toBe(2);
@@ -57,6 +58,7 @@ describe('the whole suite against the embedded sandbox', () => {
     expect(counts['consumer']?.passed).toBeGreaterThanOrEqual(40);
     expect(counts['verify']?.passed).toBe((counts['consumer']?.passed ?? 0) - 2); // all interactions; the two secret scans are consumer-only
     expect(counts['scenarios']?.passed).toBeGreaterThan(100);
+    expect(counts['corpus']?.passed).toBeGreaterThanOrEqual(50);
     expect(run.result.passed).toBe(true);
     console.log(`conformance e2e: ${seconds.toFixed(1)} s, ${Object.entries(counts).map(([id, c]) => `${id} ${c.passed}/${c.total}`).join(', ')}`);
   });

@@ -61,8 +61,9 @@ describe('validateAsProvider', () => {
 
   it('only ever appears beside an x-tolerant patch and its x-tolerant-why', () => {
     const walk = (node: unknown, where: string): void => {
-      if (Array.isArray(node)) node.forEach((item, i) => walk(item, `${where}/${i}`));
-      else if (node && typeof node === 'object') {
+      if (Array.isArray(node)) {
+        for (const [i, item] of node.entries()) walk(item, `${where}/${i}`);
+      } else if (node && typeof node === 'object') {
         const record = node as Record<string, unknown>;
         if ('x-provider-accepts' in record) {
           expect(record['x-tolerant'], where).toBeTypeOf('object');

@@ -87,7 +87,7 @@ describe('the whole suite against the embedded sandbox', () => {
   });
 
   it('prints progress and the summary table, and writes the reports', () => {
-    for (const line of ['[1/5] Spec lint', '[3/5] Pact consumer tests', '[5/5] Scenarios', 'stage ', 'Reports: ']) expect(output).toContain(line);
+    for (const line of ['[1/6] Spec lint', '[3/6] Pact consumer tests', '[5/6] Scenarios', '[6/6] IAK SDK corpus', 'stage ', 'Reports: ']) expect(output).toContain(line);
     expect(output).toMatch(/total\s+\d+\s+\d+\s+0\s+0\s+[\d.]+ s\s+passed/);
     expect(readdirSync(reportsDir).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'summary.md']);
     expect(readFileSync(join(reportsDir, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="billerkit conformance" tests="\d+" failures="0"/);

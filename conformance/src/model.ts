@@ -7,10 +7,10 @@ export type Provider = 'espay' | 'iak';
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 export type StageStatus = 'passed' | 'failed' | 'skipped';
 
-export type StageId = 'lint' | 'samples' | 'consumer' | 'verify' | 'scenarios';
+export type StageId = 'lint' | 'samples' | 'consumer' | 'verify' | 'scenarios' | 'corpus';
 
 /** The order stages run in, and the names the CLI's `--stage` accepts. */
-export const STAGE_IDS: readonly StageId[] = ['lint', 'samples', 'consumer', 'verify', 'scenarios'];
+export const STAGE_IDS: readonly StageId[] = ['lint', 'samples', 'consumer', 'verify', 'scenarios', 'corpus'];
 
 export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
   lint: 'Spec lint',
@@ -18,6 +18,7 @@ export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
   consumer: 'Pact consumer tests',
   verify: 'Provider verification',
   scenarios: 'Scenarios',
+  corpus: 'IAK SDK corpus',
 };
 
 /** One HTTP exchange as it went over the wire. Bodies are text; secrets are removed before a report is written. */

@@ -50,6 +50,7 @@ describe('the whole suite against the embedded sandbox', () => {
       ['consumer', 'passed'],
       ['verify', 'passed'],
       ['scenarios', 'passed'],
+      ['corpus', 'passed'],
     ]);
     const counts = Object.fromEntries(run.result.stages.map((s) => [s.id, countChecks(s.checks)]));
     expect(counts['lint']?.passed).toBe(2);
@@ -57,6 +58,7 @@ describe('the whole suite against the embedded sandbox', () => {
     expect(counts['consumer']?.passed).toBeGreaterThanOrEqual(40);
     expect(counts['verify']?.passed).toBe((counts['consumer']?.passed ?? 0) - 2); // all interactions; the two secret scans are consumer-only
     expect(counts['scenarios']?.passed).toBeGreaterThan(100);
+    expect(counts['corpus']?.passed).toBeGreaterThanOrEqual(50);
     expect(run.result.passed).toBe(true);
     console.log(`conformance e2e: ${seconds.toFixed(1)} s, ${Object.entries(counts).map(([id, c]) => `${id} ${c.passed}/${c.total}`).join(', ')}`);
   });
@@ -85,7 +87,7 @@ describe('the whole suite against the embedded sandbox', () => {
   });
 
   it('prints progress and the summary table, and writes the reports', () => {
-    for (const line of ['[1/5] Spec lint', '[3/5] Pact consumer tests', '[5/5] Scenarios', 'stage ', 'Reports: ']) expect(output).toContain(line);
+    for (const line of ['[1/6] Spec lint', '[3/6] Pact consumer tests', '[5/6] Scenarios', '[6/6] IAK SDK corpus', 'stage ', 'Reports: ']) expect(output).toContain(line);
     expect(output).toMatch(/total\s+\d+\s+\d+\s+0\s+0\s+[\d.]+ s\s+passed/);
     expect(readdirSync(reportsDir).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'summary.md']);
     expect(readFileSync(join(reportsDir, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="billerkit conformance" tests="\d+" failures="0"/);

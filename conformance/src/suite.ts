@@ -8,6 +8,7 @@ import { redactorFor } from './redaction.js';
 import { type ReportPaths, writeReports } from './report/index.js';
 import { runSuite, type StageRegistry } from './runner.js';
 import type { ConsumerOptions } from './stages/consumer.js';
+import type { CorpusOptions } from './stages/corpus.js';
 import { STAGES } from './stages/index.js';
 import type { LintOptions } from './stages/lint.js';
 import type { SamplesOptions } from './stages/samples.js';
@@ -24,6 +25,7 @@ export interface StageOptionsMap {
   consumer?: ConsumerOptions;
   verify?: VerifyOptions;
   scenarios?: ScenarioOptions;
+  corpus?: CorpusOptions;
 }
 
 export interface ConformanceOptions {
@@ -60,7 +62,7 @@ function iakGeneration(options: ConformanceOptions, env: NodeJS.ProcessEnv): 'se
   return options.stageOptions?.scenarios?.iakGeneration ?? (fromEnv ? (fromEnv as 'seed' | 'newer') : undefined) ?? options.sandbox?.iakTestNumberGeneration ?? 'seed';
 }
 
-const NEEDS_TARGET: readonly StageId[] = ['verify', 'scenarios'];
+const NEEDS_TARGET: readonly StageId[] = ['verify', 'scenarios', 'corpus'];
 
 /**
  * Resolves the target (checking `--target` values and credentials before anything is sent), runs the

@@ -137,7 +137,7 @@ export function workspaceCopy(mutate: (spec: Record<string, unknown>) => void): 
 
   // specs: sources and built JSON, the Espay spec mutated in both
   const specs = join(dir, 'specs');
-  for (const part of ['package.json', 'dist', 'espay', 'iak']) cpSync(real('specs', part), join(specs, part), { recursive: true });
+  for (const part of ['package.json', '.redocly.lint-ignore.yaml', 'dist', 'espay', 'iak']) cpSync(real('specs', part), join(specs, part), { recursive: true });
   link(real('specs', 'node_modules'), join(specs, 'node_modules'));
   const jsonFile = join(specs, 'dist', 'espay.openapi.json');
   const spec = JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
@@ -154,7 +154,7 @@ export function workspaceCopy(mutate: (spec: Record<string, unknown>) => void): 
 
   // conformance: sources, samples and ledger; dependencies linked
   const conformance = join(dir, 'conformance');
-  for (const part of ['src', 'samples', 'DEVIATIONS.md', 'package.json', 'tsconfig.json']) cpSync(real('conformance', part), join(conformance, part), { recursive: true });
+  for (const part of ['src', 'samples', 'corpus', 'DEVIATIONS.md', 'package.json', 'tsconfig.json']) cpSync(real('conformance', part), join(conformance, part), { recursive: true });
   cpSync(real('tsconfig.base.json'), join(dir, 'tsconfig.base.json'));
   const modules = join(conformance, 'node_modules');
   link(validators, join(modules, '@billerkit', 'validators'));

@@ -1,4 +1,5 @@
 import { formatIssues, parseFormBody, parseIakXml, type Profile, type ValidationIssue, validate } from '@billerkit/validators';
+import { requestLine, routeOf } from '../routes.js';
 import type { Sample, SampleMessage, Verdict } from './load.js';
 
 export const PROFILES: readonly Profile[] = ['strict', 'tolerant'];
@@ -34,10 +35,18 @@ export function decodeMessage(message: SampleMessage, profile: Profile = 'tolera
   throw new Error(`unsupported content type ${message.contentType}`);
 }
 
+/** A request whose recorded request line names a path and method the spec does not declare fails in every profile. */
+function routeIssue(sample: Sample, message: SampleMessage): ValidationIssue | undefined {
+  const line = message.direction === 'request' && message.httpHead ? requestLine(message.httpHead) : undefined;
+  if (!line || routeOf(sample.provider, line.method, line.path)) return undefined;
+  return { path: '/', keyword: 'path', message: `${line.method} ${line.path} is not a declared path of the ${sample.provider} spec` };
+}
+
 export function checkMessage(sample: Sample, message: SampleMessage, index: number): MessageResult {
   const verdicts = {} as Record<Profile, Verdict>;
   const issues = {} as Record<Profile, ValidationIssue[]>;
   const mismatches: Profile[] = [];
+  const undeclared = routeIssue(sample, message);
   let data: unknown;
   for (const profile of PROFILES) {
     let result: { valid: boolean; issues: ValidationIssue[] };
@@ -48,6 +57,7 @@ export function checkMessage(sample: Sample, message: SampleMessage, index: numb
     } catch (error) {
       result = { valid: false, issues: [{ path: '/', keyword: 'decode', message: `cannot be decoded as ${message.contentType}: ${(error as Error).message}` }] };
     }
+    if (undeclared) result = { valid: false, issues: [undeclared, ...result.issues] };
     verdicts[profile] = result.valid ? 'pass' : 'fail';
     issues[profile] = result.issues;
     if (message.expect[profile] !== verdicts[profile]) mismatches.push(profile);

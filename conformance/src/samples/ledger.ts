@@ -1,11 +1,12 @@
 import { formatIssues } from '@billerkit/validators';
+import { type CorpusEntry, isRefusal, loadCorpus } from '../corpus/corpus.js';
 import type { MessageResult } from './check.js';
 
 /**
  * The deviation ledger: every recorded sample message that breaks the documented (strict) contract,
  * the rule it breaks and why we believe the provider really sends it. Generated, never hand-edited.
  */
-export function renderLedger(results: readonly MessageResult[]): string {
+export function renderLedger(results: readonly MessageResult[], corpus: readonly CorpusEntry[] = loadCorpus()): string {
   const deviations = results.filter((result) => result.verdicts.strict === 'fail');
   const lines = [
     '# Deviation ledger',
@@ -30,7 +31,23 @@ export function renderLedger(results: readonly MessageResult[]): string {
     }
     lines.push('');
   }
+  lines.push(...corpusRefusals(corpus));
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/** The SDK-shaped corpus entries refused on purpose (conformance/corpus/iak-sdk.json), with the reason. */
+function corpusRefusals(corpus: readonly CorpusEntry[]): string[] {
+  const refused = corpus.filter(isRefusal);
+  const lines = ['## IAK SDK corpus: refused on purpose', ''];
+  lines.push(`${corpus.length} requests in the shapes IAK's SDKs send (\`corpus/iak-sdk.json\`, stage \`corpus\`); ${refused.length} are refused on purpose.`, '');
+  if (refused.length === 0) return lines;
+  lines.push('| request | answer | field | why it is refused |', '|---|---|---|---|');
+  for (const entry of refused) {
+    const answer = `HTTP ${entry.expect.status}${entry.expect.responseCode ? `, rc ${entry.expect.responseCode}` : ''}`;
+    lines.push(`| ${escapeCell(`${entry.name}: ${entry.method} ${entry.path}`)} | ${answer} | ${entry.expect.field ?? ''} | ${escapeCell(entry.expect.reason ?? '(no reason)')} |`);
+  }
+  lines.push('');
+  return lines;
 }
 
 function escapeCell(text: string): string {

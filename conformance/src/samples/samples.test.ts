@@ -50,6 +50,24 @@ describe('recorded samples', () => {
   });
 });
 
+describe('recorded request lines', () => {
+  const withLine = results.filter((r) => r.message.direction === 'request' && r.message.httpHead);
+
+  it("name declared paths, IAK's SDK trailing-slash spelling included", () => {
+    expect(withLine.some((r) => r.message.httpHead?.startsWith('POST /api/v1/bill/check/ '))).toBe(true);
+    expect(withLine.flatMap((r) => r.issues.tolerant.filter((i) => i.keyword === 'path'))).toEqual([]);
+  });
+
+  it('fail both profiles when the path is not declared', () => {
+    const sample = samples.find((s) => s.id === 'iak/sdk-pricelist-type-path');
+    if (!sample) throw new Error('sample iak/sdk-pricelist-type-path is missing');
+    const message = { ...sample.messages[0], httpHead: 'POST /api/v1/bill/checks/ HTTP/1.1' } as (typeof sample.messages)[0];
+    const [result] = checkSamples([{ ...sample, messages: [message] }]);
+    expect(result?.verdicts).toEqual({ strict: 'fail', tolerant: 'fail' });
+    expect(result?.issues.tolerant[0]?.message).toContain('not a declared path');
+  });
+});
+
 describe('the schemas bite: mutated samples fail strict', () => {
   const strictPassing = results.filter((r) => r.verdicts.strict === 'pass');
 

@@ -10,4 +10,5 @@ export const STAGES: StageRegistry = {
   consumer: async (context) => (await import('./consumer.js')).consumerStage(context),
   verify: async (context) => (await import('./verify.js')).verifyStage(context),
   scenarios: async (context) => (await import('./scenarios.js')).scenariosStage(context),
+  corpus: async (context) => (await import('./corpus.js')).corpusStage(context),
 };

@@ -29,6 +29,7 @@ export {
   type FaultRule,
 } from './faults.js';
 export { INSPECTION_ROUTES } from './inspection.js';
+export type { RequestProfile } from './request-check.js';
 export { SandboxStateError, type StatefulProvider, type StateResult } from './provider.js';
 export { type Sandbox, type SandboxLogger, type SandboxOptions, type SandboxStats, startSandbox } from './sandbox.js';
 export type {

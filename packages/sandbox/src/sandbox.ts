@@ -9,6 +9,7 @@ import { iakBodyTooLarge, iakInternalError } from './iak-fallback.js';
 import { createIakProvider, type IakProvider } from './iak/index.js';
 import { handleInspection } from './inspection.js';
 import { providerOfPath, type ProviderShapes, type StatefulProvider } from './provider.js';
+import type { RequestProfile } from './request-check.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from './types.js';
 
 export interface SandboxLogger {
@@ -42,10 +43,13 @@ export interface SandboxOptions {
   maxBodyBytes?: number;
   /** Time allowed for receiving a whole request and for a provider to answer it (default 30 000 ms). */
   requestTimeoutMs?: number;
-  /** Espay request bodies are checked against the strict profile by default (the documented contract). */
-  espayRequestProfile?: 'strict' | 'tolerant';
+  /**
+   * How Espay request bodies are checked: `provider` by default (the documented contract plus what Espay is
+   * evidenced to accept), `strict` or `tolerant` (see {@link RequestProfile}).
+   */
+  espayRequestProfile?: RequestProfile;
   /** Same for IAK request bodies. */
-  iakRequestProfile?: 'strict' | 'tolerant';
+  iakRequestProfile?: RequestProfile;
   /** Where unexpected exceptions are reported; defaults to stderr. Never receives request bodies. */
   logger?: SandboxLogger;
 }
@@ -136,13 +140,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const espay: EspayProvider = createEspayProvider(
     { ...base, initialBalanceMinor: balanceOption(options.initialBalances?.espay, 'espay') },
-    { credentials: credentials.espay, requestProfile: options.espayRequestProfile ?? 'strict' },
+    { credentials: credentials.espay, requestProfile: options.espayRequestProfile ?? 'provider' },
   );
   const iak: IakProvider = createIakProvider({
     ...base,
     initialBalanceMinor: balanceOption(options.initialBalances?.iak, 'iak'),
     credentials: credentials.iak,
-    iakRequestProfile: options.iakRequestProfile ?? 'strict',
+    iakRequestProfile: options.iakRequestProfile ?? 'provider',
   });
   const providers: Record<'espay' | 'iak', StatefulProvider> = { espay, iak };
   const shapes: Record<'espay' | 'iak', ProviderShapes> = {

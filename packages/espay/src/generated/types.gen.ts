@@ -63,8 +63,10 @@ export type Signature = string;
  *
  * Digits only, two implied decimals: `12540000` is Rp 125,400.00. For inquiry-based products send
  * the inquiry answer's `amount` unchanged; the signature covers this exact string. The docs'
- * "decimal with ,00" wording and its `150.000,00` example describe a display format that no sample uses.
- * Documented as String(17).
+ * "Desimal (,00)" wording and its `150.000,00` example describe the same value written for display
+ * (thousands dots, a decimal comma); no wire sample uses it, so the strict contract is the digit form.
+ * `150.000,00` and `15000000` are both Rp 150,000.00: dropping the separators gives the implied-decimal
+ * digits, so the display form converts to minor units exactly. Documented as String(17).
  *
  */
 export type FormAmount = string;

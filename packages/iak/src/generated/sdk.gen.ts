@@ -2,7 +2,7 @@
 
 import { client } from './client.gen.js';
 import type { Client, Options as Options2, TDataShape } from './client/index.js';
-import type { BillCheckData, BillCheckErrors, BillCheckResponses, DownloadReceiptData, DownloadReceiptErrors, DownloadReceiptJsonData, DownloadReceiptJsonErrors, DownloadReceiptJsonResponses, DownloadReceiptResponses, PricelistByTypeData, PricelistByTypeErrors, PricelistByTypeResponses } from './types.gen.js';
+import type { BillCheckData, BillCheckErrors, BillCheckResponses, BillCheckTrailingSlashData, BillCheckTrailingSlashErrors, BillCheckTrailingSlashResponses, DownloadReceiptData, DownloadReceiptErrors, DownloadReceiptJsonData, DownloadReceiptJsonErrors, DownloadReceiptJsonResponses, DownloadReceiptResponses, PricelistByTypeData, PricelistByTypeErrors, PricelistByTypeResponses } from './types.gen.js';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -25,11 +25,30 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
  * `inq-pasca` → `InqPascaResponse`, `pay-pasca` → `PayPascaResponse`, `checkstatus` →
  * `CheckStatusResponse`, `pricelist-pasca` → `PricelistPascaResponse`. Send
  * `Content-Type: application/json` or `application/xml`; the answer uses the same format.
- * Official SDKs post to the same path with a trailing slash (`/api/v1/bill/check/`).
+ * IAK's official Node.js SDK (and the unofficial PHP SDK IAK lists) post every command to the same
+ * path with a trailing slash; that spelling is declared as its own path, `billCheckTrailingSlash`.
  *
  */
 export const billCheck = <ThrowOnError extends boolean = false>(options: Options<BillCheckData, ThrowOnError>) => (options.client ?? client).post<BillCheckResponses, BillCheckErrors, ThrowOnError>({
     url: '/api/v1/bill/check',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * The same postpaid commands, at the path spelled with a trailing slash
+ *
+ * Same as `billCheck`. IAK's official Node.js SDK (`iak-id/iak-api-server-js`, `baseEndpoint =
+ * 'api/v1/bill/check/'`) posts inquiry, payment, status check and the untyped price list here, and
+ * the unofficial PHP SDK IAK lists does the same. Declared so that a spec-driven tool does not read
+ * the slash as `/check/{type}` with an empty type. billerkit's own client uses `billCheck`.
+ *
+ */
+export const billCheckTrailingSlash = <ThrowOnError extends boolean = false>(options: Options<BillCheckTrailingSlashData, ThrowOnError>) => (options.client ?? client).post<BillCheckTrailingSlashResponses, BillCheckTrailingSlashErrors, ThrowOnError>({
+    url: '/api/v1/bill/check/',
     ...options,
     headers: {
         'Content-Type': 'application/json',

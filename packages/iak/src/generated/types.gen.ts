@@ -1398,6 +1398,35 @@ export type BillCheckResponses = {
 
 export type BillCheckResponse2 = BillCheckResponses[keyof BillCheckResponses];
 
+export type BillCheckTrailingSlashData = {
+    body: BillCheckRequest;
+    path?: never;
+    query?: never;
+    url: '/api/v1/bill/check/';
+};
+
+export type BillCheckTrailingSlashErrors = {
+    /**
+     * The request was refused (typically a missing required parameter); see `data.error_details`.
+     */
+    400: BillCheckBadRequest;
+    /**
+     * As for `billCheck`; the outcome is unknown, treat it as pending and settle with `checkstatus`.
+     */
+    default: unknown;
+};
+
+export type BillCheckTrailingSlashError = BillCheckTrailingSlashErrors[keyof BillCheckTrailingSlashErrors];
+
+export type BillCheckTrailingSlashResponses = {
+    /**
+     * As for `billCheck`.
+     */
+    200: BillCheckResponse;
+};
+
+export type BillCheckTrailingSlashResponse = BillCheckTrailingSlashResponses[keyof BillCheckTrailingSlashResponses];
+
 export type PricelistByTypeData = {
     body: PricelistTypeRequest;
     path: {

@@ -20,6 +20,20 @@ export function parseImpliedDecimals(text: unknown): bigint | undefined {
   return BigInt(text);
 }
 
+/**
+ * The display form Espay's Bill Payment table documents for the payment's `amount` ("Desimal (,00)",
+ * `150.000,00`): thousands dots, a decimal comma and two decimals. Its digits without the separators are
+ * the implied-decimal form, so it converts exactly (the spec's `FormAmount` tolerant pattern, accepted
+ * by the sandbox because Espay documents it).
+ */
+const DISPLAY = /^[0-9]{1,3}(\.[0-9]{3}){0,4},[0-9]{2}$/;
+
+/** A request `amount` in either documented form → sen: `12540000` or `125.400,00` → `12540000n`; else undefined. */
+export function parseRequestAmount(text: unknown): bigint | undefined {
+  if (typeof text === 'string' && DISPLAY.test(text)) return BigInt(text.replace(/[.,]/g, ''));
+  return parseImpliedDecimals(text);
+}
+
 export function rupiah(whole: number | bigint): bigint {
   if (typeof whole === 'number' && !Number.isSafeInteger(whole)) throw new TypeError(`espay amounts: ${whole} is not a whole number of rupiah`);
   return BigInt(whole) * SEN_PER_RUPIAH;

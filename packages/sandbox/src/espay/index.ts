@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { type EspayService, verifyEspaySignature } from '@billerkit/signing';
 import { espayOpenApi } from '@billerkit/specs';
-import { type Profile, parseFormBody, type ValidationIssue, validate } from '@billerkit/validators';
+import { parseFormBody, type ValidationIssue } from '@billerkit/validators';
+import { checkRequest, type RequestProfile } from '../request-check.js';
 import type { EspaySandboxCredentials } from '../credentials.js';
 import { mediaType, parseBasicAuth } from '../http.js';
 import { type ProviderShapes, SandboxStateError, type StatefulProvider, type StateResult } from '../provider.js';
@@ -75,8 +76,8 @@ export const ESPAY_OPERATIONS: Readonly<Record<string, OperationDef>> = Object.f
 
 export interface EspayProviderOptions {
   credentials: EspaySandboxCredentials;
-  /** Profile the request bodies are checked against; strict (the documented contract) unless set. */
-  requestProfile?: Profile;
+  /** How request bodies are checked; `provider` (the documented contract plus what Espay is evidenced to accept) unless set. */
+  requestProfile?: RequestProfile;
 }
 
 export interface EspayProvider extends StatefulProvider, ProviderShapes {
@@ -159,7 +160,7 @@ export const ESPAY_STATES = ['reset', 'balance', 'inquiry', 'transaction', 'forc
 export function createEspayProvider(ctx: ProviderContext, options: EspayProviderOptions): EspayProvider {
   const store = new EspayStore(ctx);
   const credentials = options.credentials;
-  const profile: Profile = options.requestProfile ?? 'strict';
+  const profile: RequestProfile = options.requestProfile ?? 'provider';
   const env: OperationEnv = { ctx, store };
 
   /** rs_datetime even when the clock itself is what failed. */
@@ -194,7 +195,7 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     }
     const fields = parseFormBody(request.body.toString('utf8'));
     const envelope = { rqUuid: fields['rq_uuid'], orderId: fields['order_id'], at: now };
-    const checked = validate('espay', op.requestComponent, profile, fields);
+    const checked = checkRequest('espay', op.requestComponent, profile, fields);
     if (!checked.valid) {
       return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: describeIssues(op.requestComponent, fields, checked.issues) });
     }
@@ -203,7 +204,7 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     }
     // The tolerant profile lets a balance call through without a signature (its table has no such row).
     const signature = fields['signature'];
-    if (signature !== undefined || profile === 'strict') {
+    if (signature !== undefined || profile !== 'tolerant') {
       if (!verifyEspaySignature(op.signature, signedFields(op.signature, fields) as never, credentials.signatureKey, signature ?? '')) {
         return errorAnswer({ ...envelope, code: CODES.invalidSignature });
       }

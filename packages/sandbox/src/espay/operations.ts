@@ -1,6 +1,6 @@
 import type { EspayProduct } from '@billerkit/specs';
 import type { ProviderContext, SandboxResponse } from '../types.js';
-import { parseImpliedDecimals, rupiah, toImpliedDecimals } from './amounts.js';
+import { parseImpliedDecimals, parseRequestAmount, rupiah, toImpliedDecimals } from './amounts.js';
 import { buildBill, findProduct, paidData, paymentOnlyData, registeredProducts, TOPUP_LIMITS_RUPIAH } from './bills.js';
 import { CODES, type EspayAnswerCode } from './codes.js';
 import type { EspayStore, EspayTransaction } from './store.js';
@@ -118,7 +118,7 @@ export function payment(req: Accepted, { ctx, store }: OperationEnv): SandboxRes
     if (failure) return failure;
   }
 
-  const amount = parseImpliedDecimals(req.fields['amount']);
+  const amount = parseRequestAmount(req.fields['amount']);
   if (amount === undefined || amount === 0n || amount % 100n !== 0n) {
     return fail(req, CODES.invalidAmount, 'Amount must be a positive whole-rupiah value with two implied decimals (e.g. 12540000)');
   }

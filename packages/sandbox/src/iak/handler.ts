@@ -1,8 +1,9 @@
 import { IAK_SIGN_EXTRA, verifyIakSign } from '@billerkit/signing';
 import { iakResponseCodes, iakTestNumbers } from '@billerkit/specs';
-import { iakCommands, validate } from '@billerkit/validators';
+import { iakCommands } from '@billerkit/validators';
 import type { IakSandboxCredentials } from '../credentials.js';
 import { SandboxStateError, type StateResult, type StatefulProvider } from '../provider.js';
+import { checkRequest, type RequestProfile } from '../request-check.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from '../types.js';
 import { buildBill, type IakInquiryExtras, receiptLines } from './bills.js';
 import { IAK_RC, messageOf } from './codes.js';
@@ -21,14 +22,11 @@ export const IAK_SANDBOX_DEFAULT_CREDENTIALS: Readonly<IakSandboxCredentials> = 
 
 export interface IakProviderOptions {
   credentials?: IakSandboxCredentials;
-  /**
-   * Profile request bodies are checked against. `strict` (default) is the documented contract, so a client
-   * that drifts from it is told at once; `tolerant` accepts what IAK's own samples show it accepting.
-   */
-  requestProfile?: 'strict' | 'tolerant';
+  /** How request bodies are checked; `provider` (the documented contract plus what IAK is evidenced to accept) unless set. */
+  requestProfile?: RequestProfile;
 }
 
-export type IakContext = ProviderContext & { credentials?: IakSandboxCredentials; iakRequestProfile?: 'strict' | 'tolerant' };
+export type IakContext = ProviderContext & { credentials?: IakSandboxCredentials; iakRequestProfile?: RequestProfile };
 
 /** Names accepted by {@link IakProvider.setState} (Pact provider states), with what each expects. */
 export const IAK_PROVIDER_STATES: ReadonlyArray<{ name: string; params: string; effect: string }> = [
@@ -119,7 +117,7 @@ class Reply {
 
 export function createIakProvider(ctx: IakContext, options: IakProviderOptions = {}): IakProvider {
   const credentials = options.credentials ?? ctx.credentials ?? IAK_SANDBOX_DEFAULT_CREDENTIALS;
-  const requestProfile = options.requestProfile ?? ctx.iakRequestProfile ?? 'strict';
+  const requestProfile = options.requestProfile ?? ctx.iakRequestProfile ?? 'provider';
   const table = testNumberTable();
   const store = new IakStore(ctx);
   let generation: IakGeneration = ctx.iakTestNumberGeneration;
@@ -340,7 +338,7 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     for (const value of Object.values(body)) {
       if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
     }
-    const result = validate('iak', component, requestProfile, body);
+    const result = checkRequest('iak', component, requestProfile, body);
     if (!result.valid) {
       // rc 03 is IAK's own answer to a ref_id that is not "alpha_num only without space".
       if (result.issues.every((issue) => issue.path === '/ref_id' && issue.keyword !== 'required')) {

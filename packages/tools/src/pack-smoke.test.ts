@@ -229,7 +229,8 @@ describe('packed packages installed from their tarballs', () => {
     );
     const result = await run(join(TOOLS_BIN, 'tsc'), ['-p', 'tsconfig.json'], { cwd: project, env: process.env });
     expect(result.code, output(result)).toBe(0);
-  });
+    // skipLibCheck off over every installed declaration: a generous bound, since the machine may be busy.
+  }, 180_000);
 
   it('runs the sandbox bin through npx, serving HTTP until stopped', async () => {
     const help = await run('npx', ['--no', '--', 'billerkit-sandbox', '--help'], { cwd: project, env: npmEnv() });

@@ -46,7 +46,7 @@ describe('a copy of the spec with a changed pattern', () => {
     expect(result.stdout).toMatch(/✗ espay\/[\w.-]+\.sample\.json #\d response InquiryTransactionResponse/);
     expect(result.stdout).toContain('strict: expected pass, got fail: /rs_datetime must match pattern "^\\d{4}/\\d{2}/\\d{2}');
     expect(result.stdout).toMatch(/Recorded samples\s+\d+\s+\d+\s+[1-9]\d*\s+0/);
-  }, 60_000);
+  });
 });
 
 describe('a client that sends the wrong thing', () => {
@@ -70,7 +70,7 @@ describe('a client that sends the wrong thing', () => {
     expect(inquiry?.message).toContain('/v2/rest/biller/inquirytransaction');
     // A failing consumer run never publishes: the secret scan reports a missing or partial pact instead.
     expect(failed(stage).length).toBeGreaterThan(15);
-  }, 60_000);
+  });
 
   it('with an altered body fails the consumer stage, naming the operation and the field', async () => {
     const stage = await consumerOnly((options) =>
@@ -90,7 +90,7 @@ describe('a client that sends the wrong thing', () => {
     expect(payment?.message).toMatch(/\$\.product_code: Expected form post parameter 'product_code' with value 'SPBFRE' but was 'SPBXPL'/);
     // Operations without a product code are untouched and still pass.
     expect(stage?.checks.find((c) => c.operation === 'getBalance')?.status).toBe('passed');
-  }, 60_000);
+  });
 });
 
 describe('a provider that answers wrongly', () => {
@@ -113,7 +113,7 @@ describe('a provider that answers wrongly', () => {
     // Everything else is unaffected.
     expect(verify?.checks.filter((c) => c.operation !== 'paymentReport').every((c) => c.status === 'passed')).toBe(true);
     expect(scenarios?.checks.filter((c) => c.provider === 'iak').every((c) => c.status === 'passed')).toBe(true);
-  }, 90_000);
+  });
 
   it('a sandbox whose inquiry answers a wrongly formatted bill_amount fails verification and scenarios, naming the operation and field', async () => {
     const sandbox: Sandbox = await startSandbox({ deterministic: true });
@@ -149,7 +149,7 @@ describe('a provider that answers wrongly', () => {
     expect(scenarioText).toContain('espay inquiryTransaction response InquiryTransactionResponse (strict): /bill_amount must match pattern');
     const withExchange = failed(scenarios).find((c) => c.exchanges?.some((e) => e.issues?.length));
     expect(withExchange?.exchanges?.some((e) => /"bill_amount":"\d+,\d\d"/.test(e.response?.body ?? ''))).toBe(true);
-  }, 90_000);
+  });
 });
 
 describe('the spec lint stage', () => {
@@ -167,5 +167,5 @@ describe('the spec lint stage', () => {
     expect(espay?.status).toBe('failed');
     expect(espay?.message).toMatch(/no-unresolved-refs at #\/paths\/~1rest~1biller~1inquirytransaction\/post\/requestBody/);
     expect(result.stages[0]?.checks.find((c) => c.provider === 'iak')?.status).toBe('passed');
-  }, 60_000);
+  });
 });

@@ -42,7 +42,7 @@ describe('--target against a sandbox in another process', () => {
   beforeAll(async () => {
     remote = await startSandboxProcess(['--deterministic']);
     cleanups.push(() => remote.stop());
-  }, 30_000);
+  });
 
   it('refuses unknown targets and missing credentials before sending anything', async () => {
     const before = await providerRequests(remote.url);
@@ -58,7 +58,7 @@ describe('--target against a sandbox in another process', () => {
     expect(missing.stderr).toContain('missing credentials; set BILLERKIT_ESPAY_SIGNATURE_KEY, BILLERKIT_ESPAY_BASIC_PASSWORD');
     expect(missing.stderr).not.toContain(DEFAULT_CREDENTIALS.espay.password);
     expect(await providerRequests(remote.url)).toBe(before);
-  }, 60_000);
+  });
 
   it('the CLI passes consumer, verification and scenarios against it, with provider states over HTTP', async () => {
     const result = await runCli(
@@ -72,7 +72,7 @@ describe('--target against a sandbox in another process', () => {
     expect(result.stdout).toMatch(/Scenarios\s+(\d+)\s+\1\s+0\s+0/);
     expect(result.stdout).not.toContain(DEFAULT_CREDENTIALS.espay.signatureKey);
     expect(await providerRequests(remote.url)).toBeGreaterThan(100);
-  }, 90_000);
+  });
 });
 
 describe('--target against a host without the sandbox state API', () => {
@@ -106,7 +106,7 @@ describe('--target against a host without the sandbox state API', () => {
     expect(numbers.filter((c) => c.status === 'passed').length).toBeGreaterThan(50);
     // Without the state API nobody can top the deposit up: once it runs out, payments are skipped, saying why.
     for (const check of numbers.filter((c) => c.status === 'skipped')) expect(check.message).toContain('development deposit');
-  }, 90_000);
+  });
 
   it('only the given provider is tested; the other is skipped with the reason', async () => {
     const fresh = await startSandboxProcess(['--deterministic']);
@@ -121,5 +121,5 @@ describe('--target against a host without the sandbox state API', () => {
     expect(checks.find((c) => c.provider === 'espay')).toMatchObject({ status: 'skipped', message: 'no --target espay=URL given' });
     expect(checks.filter((c) => c.provider === 'iak' && c.status === 'passed').length).toBeGreaterThan(100);
     expect(result.passed).toBe(true);
-  }, 60_000);
+  });
 });

@@ -19,5 +19,5 @@ describe('dist/catalogues/*.js', () => {
     expect(iak.iakResponseCodes).toEqual(await fromJson('iak.response-codes.json'));
     expect(iak.iakStatusValues).toEqual(await fromJson('iak.status-values.json'));
     expect(iak.iakTestNumbers).toEqual(await fromJson('iak.test-numbers.json'));
-  }, 30_000);
+  });
 });

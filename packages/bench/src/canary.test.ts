@@ -123,7 +123,6 @@ describe('secret canaries through conformance and chaos', () => {
       const table = conformance.output.split('\n').filter((line) => /^(stage|Spec lint|Recorded samples|Pact consumer|Provider verification|Scenarios|total)\b/.test(line));
       console.info(`canary conformance run (exit ${conformance.code}):\n${table.join('\n')}`);
     },
-    180_000,
   );
 
   it(
@@ -139,7 +138,6 @@ describe('secret canaries through conformance and chaos', () => {
       // The lines carry request bodies and headers, redacted: the secrets were there to leak.
       expect(debugLines.filter((line) => line.includes('[REDACTED]')).length).toBeGreaterThan(500);
     },
-    120_000,
   );
 
   it('finds no canary in logs, error messages, pact files, reports or snapshots', () => {

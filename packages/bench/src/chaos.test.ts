@@ -64,7 +64,6 @@ describe(`chaos: ${ESPAY} Espay + ${IAK} IAK payments with injected faults`, () 
       expect(report.records).toHaveLength(ESPAY + IAK);
       expect(report.internalErrors).toBe(0);
     },
-    120_000,
   );
 
   it('met every kind of ending (so the faults really bit)', () => {

@@ -60,6 +60,8 @@ export interface ChaosReport {
 
 const INITIAL = 10n ** 14n; // Rp 1,000,000,000,000.00: enough for every payment of the run
 const TIMEOUT_MS = 250;
+/** The inquiries only set payments up and meet no fault: a limit that only a hang reaches, even on a busy machine. */
+const SETUP_TIMEOUT_MS = 60_000;
 /** Latency injected to outlast the client's per-attempt timeout. */
 const TOO_SLOW = `latency=${TIMEOUT_MS + 350}`;
 const PAY_FAULTS = ['none', 'none', 'drop-before-record', 'drop-after-record', 'http-500', 'http-503', TOO_SLOW, 'malformed-body', 'latency=30'] as const;
@@ -130,7 +132,7 @@ async function espayPayment(sandbox: Sandbox, options: ChaosOptions, index: numb
   const orderId = `77${String(index).padStart(10, '0')}`;
   const plan = `${outcomeCase} / ${payFault} / status ${statusFault}`;
   if (outcomeCase !== 'success') await sandbox.setState('espay', 'force', { order_id: orderId, payment: outcomeCase });
-  const setup = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, timeoutMs: 10_000, ...(options.logger ? { logger: options.logger } : {}) });
+  const setup = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, timeoutMs: SETUP_TIMEOUT_MS, totalTimeoutMs: SETUP_TIMEOUT_MS, ...(options.logger ? { logger: options.logger } : {}) });
   const client = createEspayClient({
     baseUrl: sandbox.url,
     ...sandbox.credentials.espay,
@@ -176,7 +178,7 @@ async function iakPayment(sandbox: Sandbox, options: ChaosOptions, index: number
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const refId = `CHAOS${Date.now().toString(36).toUpperCase()}${index}`;
-  const bill = await client.inquiry({ code: 'PLNPOSTPAID', hp: numberCase.hp, refId }, { timeoutMs: 10_000, totalTimeoutMs: 10_000 });
+  const bill = await client.inquiry({ code: 'PLNPOSTPAID', hp: numberCase.hp, refId }, { timeoutMs: SETUP_TIMEOUT_MS, totalTimeoutMs: SETUP_TIMEOUT_MS });
   const base = { provider: 'iak' as const, plan, bill: bill.trId, merchantRef: refId, amountMinor: bill.price.toString() };
   let result: IakConfirmedPayment;
   try {

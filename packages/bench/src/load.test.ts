@@ -138,6 +138,5 @@ describe(`sandbox under ${CONNECTIONS} concurrent connections`, () => {
       expect(after.internalErrors).toBe(0);
       expect(sockets.every((s) => !s.destroyed)).toBe(true);
     },
-    60_000,
   );
 });

@@ -210,13 +210,13 @@ let server: HostileServer;
 let sequence = 0;
 
 /** Half the calls run with the spec validators, half without: both must turn every hostile answer into a typed error. */
-function clientFor(id: string, validated = true): EspayClient {
+function clientFor(id: string, validated = true, limits: { timeoutMs: number; totalTimeoutMs: number } = FUZZ): EspayClient {
   return createEspayClient({
     baseUrl: server.baseUrlFor(id),
     ...CREDENTIALS,
     ...(validated ? { validators: espayValidators } : {}),
-    timeoutMs: FUZZ.timeoutMs,
-    totalTimeoutMs: FUZZ.totalTimeoutMs,
+    timeoutMs: limits.timeoutMs,
+    totalTimeoutMs: limits.totalTimeoutMs,
     maxResponseBytes: FUZZ.maxResponseBytes,
     retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
   });
@@ -257,7 +257,7 @@ beforeAll(async () => {
   });
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-}, 30_000);
+});
 
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);
@@ -269,6 +269,26 @@ describe('the verdict', () => {
   it('bites: a typed client error is typed, a hang is late', async () => {
     expect((await judge(() => clientFor('none').balance(), FUZZ.totalTimeoutMs, isTyped)).kind).toBe('typed');
     expect((await judge(() => Promise.reject(new TypeError('x')), 100, isTyped)).kind).toBe('untyped');
+  });
+
+  // Which classes a random run reaches depends on the machine's load (a busy machine turns most answers into
+  // timeouts), so each class is shown here by a scenario that must produce it, with time to spare.
+  const plain = { status: 200, contentType: 'application/json', extraHeaders: {}, delivery: { kind: 'normal' } } as const;
+  it.each([
+    ['MalformedResponseError', { ...plain, body: { kind: 'html' } }, false],
+    ['TimeoutError', { ...plain, body: { kind: 'valid' }, delivery: { kind: 'stall-before-headers' } }, false],
+    ['ConnectionError', { ...plain, body: { kind: 'valid' }, delivery: { kind: 'cut-at-once' } }, false],
+    ['ValidationError', { ...plain, body: { kind: 'amount', value: { nested: true } } }, true],
+  ] as const)('a hostile answer can end as %s', async (expected, s, validated) => {
+    sequence += 1;
+    const id = String(sequence);
+    scenarios.set(id, { op: 'inquiry', scenario: s as Scenario<BodyKind> });
+    const timeoutMs = expected === 'TimeoutError' ? FUZZ.timeoutMs : 10_000;
+    const client = clientFor(id, validated, { timeoutMs, totalTimeoutMs: timeoutMs * 3 });
+    const verdict = await judge(() => client.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }), timeoutMs * 3, isTyped);
+    scenarios.delete(id);
+    expect(verdict.kind).toBe('typed');
+    expect(verdict.kind === 'typed' && verdict.error.constructor.name).toBe(expected);
   });
 });
 
@@ -299,12 +319,8 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
       expect(uncaught).toEqual([]);
       // Bounded by count and time: at least a third of the runs (or all of them) must fit the budget.
       expect(ran).toBeGreaterThanOrEqual(Math.min(RUNS, 500));
-      // ProviderError is not required: on a loaded machine most hostile answers end as timeouts first, so which failed codes arrive varies by seed.
-      // The scenarios reach the different error classes, and some calls still succeed.
-      for (const name of ['MalformedResponseError', 'TimeoutError', 'ConnectionError', 'ValidationError']) {
-        expect(kinds.get(name) ?? 0, `${name} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
-      }
-      expect(kinds.get('result') ?? 0).toBeGreaterThan(0);
+      // Which error classes arrive depends on the load (see 'the verdict'); some calls still succeed.
+      expect(kinds.get('result') ?? 0, JSON.stringify([...kinds])).toBeGreaterThan(0);
       // Both halves ran: without validators the hostile answers still end typed (counted apart).
       expect(kinds.get('unvalidated typed') ?? 0).toBeGreaterThan(0);
     },

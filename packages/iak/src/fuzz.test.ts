@@ -266,14 +266,14 @@ type Calls = Pick<IakClient, 'inquiry' | 'pay' | 'checkStatus' | 'pricelist' | '
  * typed error. JSON calls also go, one in three, through the modular API on a connection without the
  * `<mp>` codec, where an XML answer must end as a typed error too.
  */
-function clientFor(id: string, format: Format, validated: boolean, lean: boolean): Calls {
+function clientFor(id: string, format: Format, validated: boolean, lean: boolean, limits: { timeoutMs: number; totalTimeoutMs: number } = FUZZ): Calls {
   const options = {
     baseUrl: server.baseUrlFor(id),
     ...CREDENTIALS,
     ...(validated ? { validators: iakValidators } : {}),
     format,
-    timeoutMs: FUZZ.timeoutMs,
-    totalTimeoutMs: FUZZ.totalTimeoutMs,
+    timeoutMs: limits.timeoutMs,
+    totalTimeoutMs: limits.totalTimeoutMs,
     maxResponseBytes: FUZZ.maxResponseBytes,
     retry: { maxRetries: 1, baseDelayMs: 5, maxDelayMs: 20 },
   };
@@ -326,7 +326,7 @@ beforeAll(async () => {
   });
   process.on('uncaughtException', onUncaught);
   process.on('unhandledRejection', onUncaught);
-}, 30_000);
+});
 
 afterAll(async () => {
   process.off('uncaughtException', onUncaught);
@@ -338,6 +338,28 @@ describe('the verdict', () => {
   it('bites: a typed client error is typed, an untyped one is not', async () => {
     expect((await judge(() => clientFor('none', 'json', true, false).pricelist(), FUZZ.totalTimeoutMs, isTyped)).kind).toBe('typed');
     expect((await judge(() => Promise.reject(new TypeError('x')), 100, isTyped)).kind).toBe('untyped');
+  });
+
+  // Which classes a random run reaches depends on the machine's load (a busy machine turns most answers into
+  // timeouts), so each class is shown here by a scenario that must produce it, with time to spare.
+  const plain = { status: 200, contentType: 'application/json', extraHeaders: {}, delivery: { kind: 'normal' } } as const;
+  it.each([
+    ['MalformedResponseError', { ...plain, body: { kind: 'html' } }, false, false],
+    ['TimeoutError', { ...plain, body: { kind: 'valid' }, delivery: { kind: 'stall-before-headers' } }, false, false],
+    ['ConnectionError', { ...plain, body: { kind: 'valid' }, delivery: { kind: 'cut-at-once' } }, false, false],
+    ['ProviderError', { ...plain, body: { kind: 'code', value: '14' } }, false, false],
+    ['ValidationError', { ...plain, body: { kind: 'amount', value: { nested: true } } }, true, false],
+    ['a result', { ...plain, body: { kind: 'valid' } }, false, true],
+    ['MalformedResponseError', { ...plain, contentType: 'application/xml', body: { kind: 'other-format' } }, false, true],
+  ] as const)('a hostile answer can end as %s (%j, validators %s, modular without the XML codec %s)', async (expected, s, validated, lean) => {
+    sequence += 1;
+    const id = String(sequence);
+    scenarios.set(id, { format: 'json', scenario: s as Scenario<BodyKind> });
+    const timeoutMs = expected === 'TimeoutError' ? FUZZ.timeoutMs : 10_000;
+    const client = clientFor(id, 'json', validated, lean, { timeoutMs, totalTimeoutMs: timeoutMs * 3 });
+    const verdict = await judge(() => client.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: `fuzz-${id}` }), timeoutMs * 3, isTyped);
+    scenarios.delete(id);
+    expect(verdict.kind === 'typed' ? verdict.error.constructor.name : verdict.kind).toBe(expected === 'a result' ? 'result' : expected);
   });
 });
 
@@ -370,15 +392,12 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
       console.info(`iak client fuzz: ${ran} calls, ${JSON.stringify(Object.fromEntries(kinds))}`);
       expect(uncaught).toEqual([]);
       expect(ran).toBeGreaterThanOrEqual(Math.min(RUNS, 500));
-      for (const name of ['MalformedResponseError', 'TimeoutError', 'ConnectionError', 'ProviderError', 'ValidationError']) {
-        expect(kinds.get(name) ?? 0, `${name} in ${JSON.stringify([...kinds])}`).toBeGreaterThan(0);
-      }
-      expect(kinds.get('result') ?? 0).toBeGreaterThan(0);
+      // Which error classes arrive depends on the load (see 'the verdict'); some calls still succeed.
+      expect(kinds.get('result') ?? 0, JSON.stringify([...kinds])).toBeGreaterThan(0);
       // Both halves ran: without validators the hostile answers still end typed (counted apart).
       expect(kinds.get('unvalidated typed') ?? 0).toBeGreaterThan(0);
       // And the modular calls without the XML codec, which meet XML answers as typed errors too.
       expect(kinds.get('modular typed') ?? 0).toBeGreaterThan(0);
-      expect(kinds.get('modular result') ?? 0).toBeGreaterThan(0);
     },
     FUZZ.budgetMs + 30_000,
   );

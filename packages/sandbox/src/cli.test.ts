@@ -87,7 +87,7 @@ describe('billerkit-sandbox CLI', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 30_000);
+  });
 
   it('stops on SIGTERM too', async () => {
     const child = launch([]);
@@ -99,7 +99,7 @@ describe('billerkit-sandbox CLI', () => {
     } finally {
       child.kill('SIGKILL');
     }
-  }, 30_000);
+  });
 
   it('refuses bad arguments with exit code 2 and a busy port with exit code 1', async () => {
     for (const args of [['--port', 'abc'], ['--iak-generation', 'old'], ['--bogus'], ['--seed', 'x']]) {
@@ -117,11 +117,11 @@ describe('billerkit-sandbox CLI', () => {
     } finally {
       await new Promise((resolve) => busy.close(resolve));
     }
-  }, 60_000);
+  });
 
   it('--help prints the usage and exits 0', async () => {
     const { out, exited } = collect(launch(['--help']));
     expect((await exited).code).toBe(0);
     expect(out.stdout).toContain('--iak-generation');
-  }, 30_000);
+  });
 });

@@ -1106,7 +1106,7 @@ beforeAll(async () => {
   const done = await setState('iak', 'payment exists', { ref_id: 'FUZZPAID1', status: 'success' });
   iakState.trIdPaid = String(done['tr_id']);
   iakState.refIdPaid = 'FUZZPAID1';
-}, 60_000);
+});
 
 afterAll(async () => {
   pipeline?.close();

@@ -68,7 +68,7 @@ describe.concurrent('checkPackage on packed fixtures', () => {
       ['attw', true],
     ]);
     expect(result.ok).toBe(true);
-  }, 60_000);
+  });
 
   it('passes an ESM-only package: Node >= 20.19 require()s ESM, so the CommonJS view is not held against it', async () => {
     const pkg = fixture(
@@ -83,7 +83,7 @@ describe.concurrent('checkPackage on packed fixtures', () => {
       ['attw', true],
     ]);
     expect(result.steps[2]?.output).toMatch(/\(ignored\) ⚠️ ESM \(dynamic import only\)/);
-  }, 60_000);
+  });
 
   it('fails an ESM package whose types claim to be CommonJS', async () => {
     const pkg = fixture(
@@ -96,7 +96,7 @@ describe.concurrent('checkPackage on packed fixtures', () => {
     expect(result.steps.find((s) => s.tool === 'attw')?.ok).toBe(false);
     expect(result.steps.find((s) => s.tool === 'attw')?.output).toMatch(/Masquerading as CJS/);
     expect(result.ok).toBe(false);
-  }, 60_000);
+  });
 
   it('fails a package whose exports point at a file the tarball does not contain', async () => {
     const pkg = fixture(
@@ -108,5 +108,5 @@ describe.concurrent('checkPackage on packed fixtures', () => {
     expect(result.ok).toBe(false);
     expect(result.steps.find((s) => s.tool === 'publint')?.ok).toBe(false);
     expect(result.steps.find((s) => s.tool === 'attw')?.ok).toBe(false);
-  }, 60_000);
+  });
 });

@@ -10,7 +10,7 @@ describe('Redocly API pages', () => {
 
   beforeAll(async () => {
     files = await buildApiDocs(out);
-  }, 60_000);
+  });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('writes espay.html and iak.html', () => {

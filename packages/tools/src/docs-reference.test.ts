@@ -50,7 +50,7 @@ describe.concurrent('TypeDoc reference', () => {
     expect(existsSync(join(out, 'types', '_billerkit_iak.WireData.html'))).toBe(true);
     expect(existsSync(join(out, 'types', '_billerkit_iak.IakJsonBody.html'))).toBe(true);
     expect(existsSync(join(out, 'functions', '_billerkit_signing.espaySignature.html'))).toBe(true);
-  }, 120_000);
+  });
 
   it('fails on a public type that leans on an unexported one: a warning is an error', async () => {
     const dir = fixture('fixture-not-exported', 'type Hidden = { code: string };\n/** The public face. */\nexport type Visible = Hidden[];\n');
@@ -58,12 +58,12 @@ describe.concurrent('TypeDoc reference', () => {
     expect(error.message).toMatch(/typedoc failed for fixture-not-exported/);
     expect(error.output).toMatch(/Hidden.*is referenced by Visible but not included/);
     expect(existsSync(join(work, 'not-exported-html', 'index.html'))).toBe(false);
-  }, 90_000);
+  });
 
   it('fails on a broken {@link}', async () => {
     const dir = fixture('fixture-broken-link', '/** Signs things; see {@link doesNotExist}. */\nexport function sign(): string {\n  return "";\n}\n');
     const error = await failure(buildReference(join(work, 'broken-html'), [{ name: 'fixture-broken-link', dir }]));
     expect(error.output).toMatch(/doesNotExist/);
     expect(existsSync(join(work, 'broken-html', 'index.html'))).toBe(false);
-  }, 90_000);
+  });
 });

@@ -64,7 +64,7 @@ export function conformanceBinTests(installed: () => InstalledApp): void {
     const pkg = join(app.project, 'node_modules', '@billerkit', 'conformance');
     expect(existsSync(join(pkg, 'reports'))).toBe(false);
     expect(existsSync(join(pkg, 'billerkit-reports'))).toBe(false);
-  }, 240_000);
+  });
 
   it('billerkit-conformance: against a separately started billerkit-sandbox passes, and fails naming the checks with a wrong key', async () => {
     const app = installed();
@@ -84,5 +84,5 @@ export function conformanceBinTests(installed: () => InstalledApp): void {
     } finally {
       await stopGroup(sandbox);
     }
-  }, 300_000);
+  });
 }

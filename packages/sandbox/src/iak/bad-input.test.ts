@@ -252,7 +252,7 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
       }),
       { numRuns: 200, seed: 7 },
     );
-  }, 60_000);
+  });
 });
 
 describe('IAK provider: the tolerant request profile accepts what IAK\'s own samples send', () => {

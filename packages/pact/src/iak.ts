@@ -57,6 +57,32 @@ export function iakAnswer(command: IakCommand, result: Readonly<Record<string, u
   return { status: options.status ?? 200, headers: { 'Content-Type': JSON_TYPE }, contentType: JSON_TYPE, body: body as V3Response['body'] };
 }
 
+type Bill = Readonly<Record<string, unknown>>;
+const withFormat = (format: IakFormat | undefined, exact: readonly string[]): IakAnswerOptions => ({ exact, ...(format ? { format } : {}) });
+
+/**
+ * The documented answers, with the app's values. `bill` is the bill as IAK describes it (`code`, `hp`,
+ * `tr_name`, `period`, `nominal`, `admin`, `price`, `selling_price`, `desc` …); money is plain numbers of rupiah, as IAK sends it.
+ */
+export const iakAnswers = {
+  inquirySuccess: (p: { trId: number; refId: string; bill: Bill; format?: IakFormat }) =>
+    iakAnswer('inq-pasca', { tr_id: p.trId, ...p.bill, ref_id: p.refId, response_code: '00', message: 'INQUIRY SUCCESS' }, withFormat(p.format, ['code', 'hp'])),
+  /** A payment answer: `responseCode` `00` paid, `39` pending, or a documented failure such as `37`. */
+  payment: (p: { trId: number; refId: string; bill: Bill; responseCode: string; message: string; balance: number; noref?: string; format?: IakFormat }) =>
+    iakAnswer(
+      'pay-pasca',
+      { tr_id: p.trId, ...p.bill, ref_id: p.refId, response_code: p.responseCode, message: p.message, balance: p.balance, ...(p.noref ? { noref: p.noref } : {}) },
+      withFormat(p.format, ['tr_id', 'ref_id']),
+    ),
+  /** A checkstatus answer: `status` 1 paid, 2 failed, 3 pending, 0 payment not received. */
+  status: (p: { trId: number; refId: string; status: number; responseCode: string; message: string; bill?: Bill; format?: IakFormat }) =>
+    iakAnswer('checkstatus', { tr_id: p.trId, ...(p.bill ?? {}), ref_id: p.refId, status: p.status, response_code: p.responseCode, message: p.message }, withFormat(p.format, ['ref_id'])),
+  /** A failure answer of any command: the response code and message, plus the fields IAK echoes (`ref_id`, `hp` …). */
+  failure: (command: IakCommand, p: { responseCode: string; message: string; fields?: Readonly<Record<string, unknown>>; format?: IakFormat }) =>
+    iakAnswer(command, { ...(p.fields ?? {}), response_code: p.responseCode, message: p.message }, withFormat(p.format, Object.keys(p.fields ?? {}))),
+  pricelist: (p: { products: readonly Readonly<Record<string, unknown>>[] }) => iakAnswer('pricelist-pasca', { pasca: [...p.products] }),
+};
+
 /** The JSON lines of a receipt (`/api/v1/download/{tr_id}/1`), matched by type. */
 export function iakReceiptData(lines: Readonly<Record<string, string>>): V3Response {
   const body = specMatchers('iak', 'ReceiptResponse', { data: lines, meta: [] }, { exact: ['meta'] });

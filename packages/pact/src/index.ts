@@ -17,6 +17,7 @@ export {
   type IakInteractionInput,
   type IakRequestOptions,
   iakAnswer,
+  iakAnswers,
   iakInteraction,
   iakReceiptData,
   iakReceiptInteraction,

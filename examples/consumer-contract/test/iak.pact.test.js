@@ -13,6 +13,8 @@ rmSync(PACT_FILE, { force: true });
 const pact = new PactV3({ consumer: 'consumer-contract-app', provider: 'iak-postpaid', dir: PACT_DIR, spec: SpecificationVersion.SPECIFICATION_VERSION_V3, logLevel: 'error' });
 
 const settings = (baseUrl, format = 'json') => ({ baseUrl, username: '0811000000', apiKey: 'my-iak-api-key', format });
+// IAK's documented answer for a 1-bill PLN test number. The repository's own pact cases use the same data;
+// this app is standalone and imports nothing from the repository, so it spells the bill out itself.
 const bill = (hp) => ({
   code: 'PLNPOSTPAID',
   hp,

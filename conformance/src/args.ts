@@ -1,5 +1,6 @@
 import type { StageId } from './model.js';
 import { STAGE_IDS } from './model.js';
+import { CREDENTIAL_ENV } from './target.js';
 
 export interface CliArgs {
   targets: string[];
@@ -13,20 +14,29 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `Usage: pnpm conformance [options]
+export const USAGE = `Usage: billerkit-conformance [options]
 
-Runs the billerkit conformance suite against the embedded sandbox (default) or a remote target.
+Runs the billerkit conformance suite against the embedded sandbox (started for the run) or against the
+hosts named by --target: the specs, the recorded provider samples, Pact consumer tests of both clients,
+provider verification and scenarios.
 
 Options:
   --target espay=URL   test this Espay Biller base URL instead of the embedded sandbox
   --target iak=URL     test this IAK postpaid base URL instead of the embedded sandbox
-                       (credentials come from the environment; see conformance/README.md)
   --stage NAME         run only these stages (repeatable or comma-separated):
                        ${STAGE_IDS.join(', ')}
-  --reports DIR        where reports go (default conformance/reports)
-  --pacts DIR          where the consumer stage writes pact files (default conformance/pacts)
+  --out DIR            where reports go (default ./billerkit-reports; --reports is the same)
+  --pacts DIR          where the consumer stage writes pact files and verify reads them
+                       (default: DIR/pacts under --out; verify alone reads the pacts shipped in the package)
   -h, --help           this text
 
+Environment (only with --target; values are never printed):
+  ${CREDENTIAL_ENV.espay.senderId}, ${CREDENTIAL_ENV.espay.password}, ${CREDENTIAL_ENV.espay.signatureKey},
+  ${CREDENTIAL_ENV.espay.basicUser}, ${CREDENTIAL_ENV.espay.basicPassword}     Espay credentials
+  ${CREDENTIAL_ENV.iak.username}, ${CREDENTIAL_ENV.iak.apiKey}     IAK credentials
+  BILLERKIT_IAK_GENERATION     which generation of IAK's test numbers to expect: seed (default) or newer
+
+Reports: report.html, summary.md, junit.xml, results.json.
 Exit status: 0 when every stage passed or was skipped, 1 when a check failed, 2 for usage or target errors.`;
 
 /** Parses the CLI's arguments; both `--target x` and `--target=x` spellings work. */
@@ -55,6 +65,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
           if (!stages.includes(name as StageId)) stages.push(name as StageId);
         }
         break;
+      case '--out':
       case '--reports':
         args.reportsDir = value();
         break;

@@ -1,6 +1,6 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs, USAGE, UsageError } from './args.js';
-import { PACTS_DIR, runConformance } from './suite.js';
+import { REPORTS_DIR_NAME, runConformance } from './suite.js';
 import { TargetError } from './target.js';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -9,7 +9,7 @@ async function main(argv: readonly string[]): Promise<number> {
     args = parseArgs(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`conformance: ${error.message}\n\n${USAGE}\n`);
+      process.stderr.write(`billerkit-conformance: ${error.message} (--help lists the options)\n`);
       return 2;
     }
     throw error;
@@ -18,20 +18,23 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  // The CLI writes the committed pact files; `pnpm --filter … test` writes its own into temp folders.
-  const pactsDir = args.pactsDir ? resolve(args.pactsDir) : PACTS_DIR;
+  // Everything is written under the working directory: reports to ./billerkit-reports (or --out), this
+  // run's pact files beside them unless --pacts names a folder (the monorepo passes its committed pacts/).
+  // Without a consumer stage in the run, verification reads --pacts or the pacts shipped in the package.
+  const reportsDir = resolve(args.reportsDir ?? REPORTS_DIR_NAME);
+  const pactsDir = args.pactsDir ? resolve(args.pactsDir) : undefined;
   try {
     const { result } = await runConformance({
       targets: args.targets,
       ...(args.stages ? { stages: args.stages } : {}),
-      ...(args.reportsDir ? { reportsDir: resolve(args.reportsDir) } : {}),
-      stageOptions: { consumer: { publishDir: pactsDir }, verify: { pactsDir } },
+      reportsDir,
+      stageOptions: { consumer: { publishDir: pactsDir ?? join(reportsDir, 'pacts') }, verify: pactsDir ? { pactsDir } : {} },
       write: (text) => process.stdout.write(text),
     });
     return result.passed ? 0 : 1;
   } catch (error) {
     if (error instanceof TargetError) {
-      process.stderr.write(`conformance: ${error.message}\nNothing was sent.\n`);
+      process.stderr.write(`billerkit-conformance: ${error.message}\nNothing was sent.\n`);
       return 2;
     }
     throw error;
@@ -43,7 +46,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`conformance: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(`billerkit-conformance: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exitCode = 1;
   },
 );

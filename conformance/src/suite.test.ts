@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isProviderStateName } from '@billerkit/pact';
 import { DEFAULT_CREDENTIALS } from '@billerkit/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countChecks } from './model.js';
@@ -108,10 +109,12 @@ describe('the whole suite against the embedded sandbox', () => {
       const text = readFileSync(file, 'utf8');
       expect(text).toBe(readFileSync(join(pactDir, pactFileName(provider)), 'utf8'));
       for (const secret of secrets) expect(text.includes(secret), `pact file holds ${secret.slice(0, 3)}…`).toBe(false);
-      const pact = JSON.parse(text) as { interactions: { providerStates?: { name: string }[] }[]; metadata: { pactSpecification: { version: string } } };
+      const pact = JSON.parse(text) as { interactions: { providerStates?: { name: string; params?: Record<string, unknown> }[] }[]; metadata: { pactSpecification: { version: string } } };
       expect(pact.metadata.pactSpecification.version).toBe('3.0.0');
-      // Provider states are named after the sandbox's test orders / IAK's test numbers.
-      expect(pact.interactions.some((i) => i.providerStates?.some((s) => /^test (order|number) /.test(s.name)))).toBe(true);
+      // Provider states are the typed names of @billerkit/pact, the test order or test number in their parameters.
+      const states = pact.interactions.flatMap((i) => i.providerStates ?? []);
+      expect(states.filter((s) => !isProviderStateName(s.name))).toEqual([]);
+      expect(states.some((s) => typeof s.params?.['order_id'] === 'string' || typeof s.params?.['hp'] === 'string')).toBe(true);
     }
   });
 

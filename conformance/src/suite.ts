@@ -1,4 +1,4 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { SandboxOptions } from '@billerkit/sandbox';
 import { createPrinter, summaryTable } from './console.js';
 import type { StageId, SuiteResult } from './model.js';
@@ -16,8 +16,8 @@ import type { ScenarioOptions } from './stages/scenarios.js';
 import type { VerifyOptions } from './stages/verify.js';
 import { parseTargets, remoteTarget, type Target, TargetError } from './target.js';
 
-export const REPORTS_DIR = fileURLToPath(new URL('../reports/', import.meta.url));
-export const PACTS_DIR = fileURLToPath(new URL('../pacts/', import.meta.url));
+/** Where reports go unless told otherwise: `billerkit-reports/` of the working directory, never the package's own folder. */
+export const REPORTS_DIR_NAME = 'billerkit-reports';
 
 export interface StageOptionsMap {
   lint?: LintOptions;
@@ -33,7 +33,7 @@ export interface ConformanceOptions {
   targets?: readonly string[];
   env?: NodeJS.ProcessEnv;
   stages?: readonly StageId[];
-  /** Reports folder; `false` writes none (tests that only need the result). */
+  /** Reports folder (`./billerkit-reports` by default); `false` writes none (tests that only need the result). */
   reportsDir?: string | false;
   /** Options of the embedded sandbox, e.g. faults for a test that must see a stage fail. */
   sandbox?: SandboxOptions;
@@ -108,7 +108,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     write(`\n${summaryTable(result)}\n`);
     let reports: ReportPaths | undefined;
     if (options.reportsDir !== false) {
-      reports = writeReports(result, options.reportsDir ?? REPORTS_DIR, secrets);
+      reports = writeReports(result, options.reportsDir ?? join(process.cwd(), REPORTS_DIR_NAME), secrets);
       write(`\nReports: ${reports.html}\n         ${reports.markdown} (summary)\n         ${reports.junit} (JUnit)\n`);
     }
     return { result, ...(reports ? { reports } : {}) };

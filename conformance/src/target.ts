@@ -1,17 +1,7 @@
+import { credentialSecrets, type EspayCredentials, type IakCredentials, type SandboxControl, sandboxControl } from '@billerkit/pact';
 import type { Provider, TargetDescription } from './model.js';
 
-/** Espay credentials as the client and the sandbox both spell them. */
-export interface EspayCredentials {
-  senderId: string;
-  password: string;
-  signatureKey: string;
-  basicAuth: { username: string; password: string };
-}
-
-export interface IakCredentials {
-  username: string;
-  apiKey: string;
-}
+export type { EspayCredentials, IakCredentials, SandboxControl };
 
 export interface ProviderTarget<C> {
   baseUrl: string;
@@ -33,14 +23,6 @@ export interface Target {
   /** Every secret value of this target: removed from reports, and pact files are scanned for them. */
   secrets: string[];
   close(): Promise<void>;
-}
-
-/** Sandbox-only control routes, spoken over HTTP. */
-export interface SandboxControl {
-  setState(provider: Provider, state: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
-  reset(): Promise<void>;
-  /** Moves the sandbox clock forward (settling pending payments without waiting). */
-  advanceClock(ms: number): Promise<void>;
 }
 
 /** Environment variables the CLI reads credentials of a remote target from. */
@@ -110,48 +92,11 @@ export function credentialsFromEnv(provider: Provider, env: NodeJS.ProcessEnv): 
   };
 }
 
-export function secretsOf(espay?: EspayCredentials, iak?: IakCredentials): string[] {
-  const out: string[] = [];
-  if (espay) {
-    out.push(espay.password, espay.signatureKey, espay.basicAuth.password);
-    out.push(Buffer.from(`${espay.basicAuth.username}:${espay.basicAuth.password}`).toString('base64'));
-  }
-  if (iak) out.push(iak.apiKey);
-  return out.filter((s) => s.length > 0);
-}
+/** Every secret value of these credentials (the Basic header they make included). */
+export const secretsOf = credentialSecrets;
 
-/** Sandbox control over HTTP at `origin`; every failure names the route and the sandbox's own message. */
-export function httpControl(origin: string): SandboxControl {
-  const post = async (route: string, body: unknown): Promise<Record<string, unknown>> => {
-    const response = await fetch(`${origin}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await response.text();
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
-    if (!response.ok) {
-      const why = value && typeof value === 'object' && 'error' in value ? String((value as { error: unknown }).error) : text.slice(0, 200);
-      throw new Error(`sandbox ${route} answered ${response.status}: ${why}`);
-    }
-    return (value ?? {}) as Record<string, unknown>;
-  };
-  return {
-    setState: (provider, state, params = {}) => post('/__sandbox/state', { provider, state, params }),
-    reset: async () => {
-      await post('/__sandbox/reset', {});
-    },
-    advanceClock: async (ms) => {
-      await post('/__sandbox/clock', { advanceMs: ms });
-    },
-  };
-}
+/** Sandbox control over HTTP at `origin` (the control client lives with the pact machinery). */
+export const httpControl = sandboxControl;
 
 /** True when `origin` answers the sandbox health route, i.e. provider states can be set up there. */
 export async function probeControl(origin: string): Promise<boolean> {

@@ -5,6 +5,7 @@ import { createEspayClient, type EspayClient, type EspayClientOptions } from '@b
 import { createIakClient, type IakClient, type IakClientOptions } from '@billerkit/iak';
 import { espayValidators } from '@billerkit/validators/espay';
 import { iakValidators } from '@billerkit/validators/iak';
+import { addInteraction } from '@billerkit/pact';
 import { PactV3, SpecificationVersion } from '@pact-foundation/pact';
 import type { Check, Provider } from '../model.js';
 import { CONSUMER_CREDENTIALS, consumerSecrets, FROZEN_NOW, PACTICIPANTS, type PactCase, pactFileName } from '../pact/common.js';
@@ -71,16 +72,12 @@ function merged<T extends object>(base: T, extra: Record<string, unknown> | unde
  */
 async function runCase<C>(pact: PactV3, testCase: PactCase<C>, makeClient: (baseUrl: string, extra?: Record<string, unknown>) => C): Promise<Check> {
   const started = performance.now();
-  const name = `${testCase.operation}: ${testCase.description}`;
-  const base = { name, provider: testCase.provider, operation: testCase.operation };
+  const { interaction } = testCase;
+  const name = `${interaction.operation}: ${interaction.description}`;
+  const base = { name, provider: interaction.provider, operation: interaction.operation };
   let clientError: unknown;
   try {
-    const interaction = pact.given(testCase.state.name, testCase.state.params).uponReceiving(testCase.description).withRequest(testCase.request);
-    if (testCase.responseBinaryFile) {
-      interaction.withResponseBinaryFile(testCase.response, testCase.responseBinaryFile.contentType, testCase.responseBinaryFile.file);
-    } else {
-      interaction.willRespondWith(testCase.response);
-    }
+    addInteraction(pact, interaction);
     await pact.executeTest(async (mockServer) => {
       try {
         await testCase.exercise(makeClient(mockServer.url, testCase.clientOptions));
@@ -95,12 +92,12 @@ async function runCase<C>(pact: PactV3, testCase: PactCase<C>, makeClient: (base
       ...base,
       status: 'failed',
       durationMs: performance.now() - started,
-      message: `${testCase.provider} ${testCase.operation} (${testCase.outcome}): the request did not match the contract\n${mismatchText(error)}${client}`,
+      message: `${interaction.provider} ${interaction.operation} (${testCase.outcome}): the request did not match the contract\n${mismatchText(error)}${client}`,
     };
   }
   if (clientError !== undefined) {
     const why = clientError instanceof Error ? `${clientError.name}: ${clientError.message}` : String(clientError);
-    return { ...base, status: 'failed', durationMs: performance.now() - started, message: `${testCase.provider} ${testCase.operation} (${testCase.outcome}): ${why}` };
+    return { ...base, status: 'failed', durationMs: performance.now() - started, message: `${interaction.provider} ${interaction.operation} (${testCase.outcome}): ${why}` };
   }
   return { ...base, status: 'passed', durationMs: performance.now() - started };
 }

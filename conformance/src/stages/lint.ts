@@ -1,14 +1,17 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Check, Provider } from '../model.js';
 import type { StageContext, StageOutcome } from '../runner.js';
 
-export const SPECS_DIR = fileURLToPath(new URL('../../../specs/', import.meta.url));
+const require = createRequire(import.meta.url);
+
+/** The installed `@billerkit/specs` package (the repository's specs/ in the workspace): it ships the YAML sources. */
+export const SPECS_DIR = dirname(require.resolve('@billerkit/specs/package.json'));
 
 export interface LintOptions {
-  /** Folder holding `espay/openapi.yaml` and `iak/openapi.yaml` (and its `redocly.yaml`, if any); the repo's specs/ by default. */
+  /** Folder holding `espay/openapi.yaml` and `iak/openapi.yaml` (and its `redocly.yaml`, if any); `@billerkit/specs` by default. */
   specsDir?: string;
 }
 
@@ -24,17 +27,26 @@ interface RedoclyReport {
   problems: RedoclyProblem[];
 }
 
-/** The redocly CLI of the specs package; the suite never needs its own copy. */
-function redoclyBin(specsDir: string): string {
+/**
+ * The redocly CLI: the specs package's own (in the workspace), else an installed `@redocly/cli`. An app
+ * that installed only the published packages has neither; the stage is then skipped, saying how to enable it.
+ */
+function redoclyBin(specsDir: string): string[] | undefined {
   for (const candidate of [join(specsDir, 'node_modules', '.bin', 'redocly'), join(SPECS_DIR, 'node_modules', '.bin', 'redocly')]) {
-    if (existsSync(candidate)) return candidate;
+    if (existsSync(candidate)) return [candidate];
   }
-  throw new Error('redocly CLI not found in specs/node_modules/.bin (install the workspace: pnpm install)');
+  try {
+    const manifest = require.resolve('@redocly/cli/package.json');
+    const bin = (require(manifest) as { bin?: Record<string, string> }).bin?.['redocly'];
+    return bin ? [process.execPath, join(dirname(manifest), bin)] : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-function run(bin: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run([bin, ...prefix]: string[], args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, {
+    const child = spawn(bin as string, [...prefix, ...args], {
       cwd,
       // No telemetry or update checks from a test run; the suite must work offline.
       env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' },
@@ -57,8 +69,10 @@ export async function lintSpec(specsDir: string, provider: Provider): Promise<{ 
   const file = `${provider}/openapi.yaml`;
   const name = `redocly lint ${file}`;
   if (!existsSync(join(specsDir, file))) return { check: { name, provider, status: 'failed', message: `${join(specsDir, file)} does not exist` } };
+  const bin = redoclyBin(specsDir);
+  if (!bin) return { check: { name, provider, status: 'skipped', message: 'redocly CLI not installed; add @redocly/cli to lint the specs' } };
   const started = performance.now();
-  const { code, stdout, stderr } = await run(redoclyBin(specsDir), ['lint', file, '--format=json'], specsDir);
+  const { code, stdout, stderr } = await run(bin, ['lint', file, '--format=json'], specsDir);
   const durationMs = performance.now() - started;
   let report: RedoclyReport;
   try {

@@ -3,48 +3,31 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Check, Exchange, Provider } from '../model.js';
-import { type PactCase, pactFileName, PACTICIPANTS, type SandboxStep } from '../pact/common.js';
+import { type PactInteractionJson, type PactVerification, stateSetup } from '@billerkit/pact';
+import type { Check, Provider } from '../model.js';
+import { type PactCase, pactFileName, PACTICIPANTS } from '../pact/common.js';
 import { espayCases } from '../pact/espay-cases.js';
 import { iakCases } from '../pact/iak-cases.js';
-import type { VerifyChildResult, VerifyJob } from '../pact/verify-child.js';
+import type { VerifyJob } from '../pact/verify-child.js';
 import type { StageContext, StageOutcome } from '../runner.js';
 import { originOf, type ProviderTarget } from '../target.js';
 
 export interface VerifyOptions {
-  /** Pact files to verify when the consumer stage did not run in this process: conformance/pacts by default. */
+  /** Pact files to verify when the consumer stage did not run in this process: the package's pacts/ by default. */
   pactsDir?: string;
   providers?: readonly Provider[];
 }
 
 const DEFAULT_PACTS_DIR = fileURLToPath(new URL('../../pacts/', import.meta.url));
 const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
-const CHILD = fileURLToPath(new URL('../pact/verify-child.ts', import.meta.url));
+/** The child next to this module: TypeScript through tsx when running from src/, compiled JavaScript from dist/. */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const CHILD = fileURLToPath(new URL(`../pact/verify-child.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url));
 const CHILD_TIMEOUT_MS = 120_000;
-
-interface PactInteraction {
-  description: string;
-  providerStates?: { name: string; params?: Record<string, unknown> }[];
-  request?: { method?: string; path?: string };
-}
-
-interface CoreReport {
-  interactionResults?: { description: string; result: string; duration?: string }[];
-  errors?: { interaction: string; mismatch?: { type?: string; message?: string; mismatches?: CoreMismatch[] } }[];
-}
-
-interface CoreMismatch {
-  type?: string;
-  path?: string;
-  key?: string;
-  mismatch?: string;
-  expected?: unknown;
-  actual?: unknown;
-}
 
 function runChild(job: VerifyJob): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+    const child = spawn(process.execPath, [...(FROM_SOURCE ? ['--import', 'tsx'] : []), CHILD], {
       cwd: PACKAGE_DIR,
       env: { ...process.env, PACT_DO_NOT_TRACK: 'true' },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -71,18 +54,38 @@ function runChild(job: VerifyJob): Promise<{ code: number | null; stdout: string
   });
 }
 
-function describeMismatch(m: CoreMismatch): string {
-  const where = m.path ?? (m.key ? `header ${m.key}` : m.type === 'StatusMismatch' ? 'status' : '');
-  return `${where ? `${where}: ` : ''}${m.mismatch ?? JSON.stringify(m)}`;
-}
-
 function casesOf(provider: Provider): PactCase<unknown>[] {
   return (provider === 'espay' ? espayCases() : iakCases()) as PactCase<unknown>[];
 }
 
 /** The operation an interaction exercises: from the suite's own cases, else from its request. */
-function operationOf(interaction: PactInteraction, byDescription: Map<string, PactCase<unknown>>): string {
-  return byDescription.get(interaction.description)?.operation ?? `${interaction.request?.method ?? '?'} ${interaction.request?.path ?? '?'}`;
+function operationOf(interaction: PactInteractionJson, byDescription: Map<string, PactCase<unknown>>): string {
+  return byDescription.get(interaction.description)?.interaction.operation ?? `${interaction.request?.method ?? '?'} ${interaction.request?.path ?? '?'}`;
+}
+
+interface Triage {
+  checks: Check[];
+  runnable: PactInteractionJson[];
+}
+
+/** Interactions whose state the sandbox does not know fail; those needing the control API are skipped where there is none. */
+function triage(provider: Provider, target: ProviderTarget<unknown>, interactions: PactInteractionJson[], byDescription: Map<string, PactCase<unknown>>): Triage {
+  const checks: Check[] = [];
+  const runnable: PactInteractionJson[] = [];
+  for (const interaction of interactions) {
+    const states = (interaction.providerStates ?? []).map((s) => ({ name: s.name, setup: stateSetup(s.name, s.params ?? {}) }));
+    const unknown = states.filter((s) => s.setup === undefined).map((s) => s.name);
+    const base = { name: interaction.description, provider, operation: operationOf(interaction, byDescription) };
+    if (unknown.length > 0) {
+      checks.push({ ...base, status: 'failed', message: `${provider} ${base.operation}: provider state "${unknown.join('", "')}" is not one this suite knows how to set up` });
+    } else if (states.some((s) => s.setup?.requiresControl) && !target.control) {
+      const names = states.map((s) => s.name).join('", "');
+      checks.push({ ...base, status: 'skipped', message: `needs provider state "${names}", which only a sandbox answering /__sandbox/state can be put in; ${target.baseUrl} does not` });
+    } else {
+      runnable.push(interaction);
+    }
+  }
+  return { checks, runnable };
 }
 
 async function verifyProvider(
@@ -91,84 +94,49 @@ async function verifyProvider(
   file: string,
   context: StageContext<VerifyOptions | undefined>,
 ): Promise<{ checks: Check[]; note: string }> {
-  const pact = JSON.parse(readFileSync(file, 'utf8')) as { interactions: PactInteraction[] } & Record<string, unknown>;
-  const cases = casesOf(provider);
-  const byDescription = new Map(cases.map((c) => [c.description, c]));
-  const states = new Map<string, { setup: SandboxStep[]; requiresControl: boolean }>();
-  for (const c of cases) states.set(c.state.name, { setup: c.state.setup, requiresControl: c.state.requiresControl });
-
-  const checks: Check[] = [];
-  const runnable: PactInteraction[] = [];
-  for (const interaction of pact.interactions) {
-    const stateNames = (interaction.providerStates ?? []).map((s) => s.name);
-    const unknown = stateNames.filter((name) => !states.has(name));
-    const needsControl = stateNames.some((name) => states.get(name)?.requiresControl);
-    const base = { name: `${interaction.description}`, provider, operation: operationOf(interaction, byDescription) };
-    if (unknown.length > 0) {
-      checks.push({ ...base, status: 'failed', message: `${provider} ${base.operation}: provider state "${unknown.join('", "')}" is not one this suite knows how to set up` });
-    } else if (needsControl && !target.control) {
-      checks.push({
-        ...base,
-        status: 'skipped',
-        message: `needs provider state "${stateNames.join('", "')}", which only a sandbox answering /__sandbox/state can be put in; ${target.baseUrl} does not`,
-      });
-    } else {
-      runnable.push(interaction);
-    }
-  }
+  const pact = JSON.parse(readFileSync(file, 'utf8')) as { interactions: PactInteractionJson[] } & Record<string, unknown>;
+  const byDescription = new Map(casesOf(provider).map((c) => [c.interaction.description, c]));
+  const { checks, runnable } = triage(provider, target, pact.interactions, byDescription);
   if (runnable.length === 0) return { checks, note: `${provider}: nothing to verify against ${target.baseUrl}` };
 
   const work = mkdtempSync(join(tmpdir(), 'billerkit-verify-'));
   const pactFile = join(work, pactFileName(provider));
   writeFileSync(pactFile, JSON.stringify({ ...pact, interactions: runnable }, null, 2));
-  const stateSteps: Record<string, SandboxStep[]> = {};
-  for (const [name, state] of states) stateSteps[name] = state.setup;
   const resultFile = join(work, 'result.json');
   const targetAll = context.target;
   const job: VerifyJob = {
     provider,
     pactFile,
     providerBaseUrl: target.baseUrl,
-    resign: { ...(targetAll.espay ? { espay: targetAll.espay.credentials } : {}), ...(targetAll.iak ? { iak: targetAll.iak.credentials } : {}) },
+    credentials: { ...(targetAll.espay ? { espay: targetAll.espay.credentials } : {}), ...(targetAll.iak ? { iak: targetAll.iak.credentials } : {}) },
     ...(target.control ? { controlOrigin: originOf(target.baseUrl) } : {}),
-    states: stateSteps,
     freshIds: !target.control,
     resultFile,
   };
   const started = performance.now();
   const run = await runChild(job);
   const elapsed = performance.now() - started;
-  if (!existsSync(resultFile)) {
-    const why = run.stderr.trim().split('\n').slice(-5).join('\n') || `exit code ${run.code}`;
-    checks.push({ name: `verify ${pactFileName(provider)}`, provider, status: 'failed', message: `${provider}: the verifier did not finish: ${why}` });
+  const failedToRun = (why: string) => {
+    checks.push({ name: `verify ${pactFileName(provider)}`, provider, status: 'failed', message: `${provider}: ${why}` });
     return { checks, note: `${provider}: verifier failed to run` };
-  }
-  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as VerifyChildResult;
-  if (!result.report) {
-    checks.push({ name: `verify ${pactFileName(provider)}`, provider, status: 'failed', message: `${provider}: the verifier could not run: ${result.error ?? 'no report'}` });
-    return { checks, note: `${provider}: verifier failed to run` };
-  }
-  const report = result.report as CoreReport;
-  const resultsByDescription = new Map((report.interactionResults ?? []).map((r) => [r.description, r]));
+  };
+  if (!existsSync(resultFile)) return failedToRun(`the verifier did not finish: ${run.stderr.trim().split('\n').slice(-5).join('\n') || `exit code ${run.code}`}`);
+  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as PactVerification;
+  if (result.error !== undefined && result.interactions.every((v) => !v.passed)) return failedToRun(`the verifier could not run: ${result.error}`);
   const perInteraction = elapsed / runnable.length;
-  runnable.forEach((interaction, index) => {
+  result.interactions.forEach((verdict, index) => {
+    const interaction = runnable[index] as PactInteractionJson;
     const operation = operationOf(interaction, byDescription);
-    const outcome = resultsByDescription.get(interaction.description);
-    const errors = (report.errors ?? []).filter((e) => e.interaction.endsWith(` - ${interaction.description}`));
-    const exchanges: Exchange[] = result.exchanges[index] ?? [];
-    const base = { name: interaction.description, provider, operation, durationMs: perInteraction };
-    if (outcome?.result === 'OK' && errors.length === 0) {
+    const base = { name: verdict.description, provider, operation, durationMs: perInteraction };
+    if (verdict.passed) {
       checks.push({ ...base, status: 'passed' });
       return;
     }
-    const lines = errors.flatMap((e) => (e.mismatch?.mismatches ?? []).map(describeMismatch).concat(e.mismatch?.message ? [e.mismatch.message] : []));
     checks.push({
       ...base,
       status: 'failed',
-      message: `${provider} ${operation}: ${PACTICIPANTS[provider].provider} did not honour "${interaction.description}"${
-        lines.length ? `\n${lines.join('\n')}` : outcome ? ` (${outcome.result})` : ' (no result reported)'
-      }`,
-      exchanges,
+      message: `${provider} ${operation}: ${PACTICIPANTS[provider].provider} did not honour "${verdict.description}"\n${verdict.mismatches.join('\n')}`,
+      exchanges: verdict.exchanges,
     });
   });
   return { checks, note: `${provider}: verified ${runnable.length} interaction(s) of ${pactFileName(provider)} against ${target.baseUrl}` };

@@ -7,3 +7,15 @@ export {
   verifyEspaySignature,
 } from './espay.js';
 export { IAK_SIGN_EXTRA, type IakSignExtraLiteral, iakSign, verifyIakSign } from './iak.js';
+export {
+  type EspayOperationId,
+  type EspayOperationRow,
+  espayOperationOfPath,
+  espayOperationTable,
+  IAK_RECEIPT_PATH,
+  type IakCommand,
+  type IakCommandRow,
+  type IakSignInput,
+  iakCommandTable,
+  iakSignInputOf,
+} from './operations.js';

@@ -1,21 +1,28 @@
 /**
  * What a user gets from npm, tried for real: every publishable package is packed with `pnpm pack` (as
- * `pnpm publish` would pack it), the tarballs are installed with npm into a new project under the OS temp
- * directory (outside the workspace, so nothing resolves through workspace links), and a quickstart runs
- * there twice, as ESM (`import`) and as CommonJS (`require()`, which Node >= 20.19 allows for ESM without
- * top-level await): start the sandbox, Espay inquiry + pay, IAK inquiry + pay, close. The packages must be
- * built first (turbo's test task depends on their build).
+ * `pnpm publish` would pack it), and the tarballs are installed with npm, once, into a temporary copy of
+ * `examples/consumer-contract` under the OS temp directory (outside the workspace, so nothing resolves
+ * through workspace links). There:
+ * - a quickstart runs twice, as ESM (`import`) and as CommonJS (`require()`, which Node >= 20.19 allows for
+ *   ESM without top-level await): start the sandbox, Espay inquiry + pay, IAK inquiry + pay, close;
+ * - the example's own `npm test` writes its pacts and verifies them against the embedded sandbox;
+ * - the `billerkit-sandbox` and `billerkit-conformance` bins run through npx (packed-bins.ts).
+ * The packages must be built first (turbo's test task depends on their build).
  *
- * Third-party dependencies (ajv, ajv-formats …) come from the npm cache when they are
- * there (`--prefer-offline`), else from the registry.
+ * Third-party dependencies (ajv, Pact, vitest …) come from the npm cache when they are there
+ * (`--prefer-offline`), else from the registry.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pnpmCommand, type RunResult, run } from './exec.js';
+import { type RunResult, run } from './exec.js';
+import { conformanceBinTests } from './packed-bins.js';
+import { copyAppWithTarballs, npmEnv, output, packAll, stopGroup, waitForLine } from './packed-app.js';
 import { publishablePackages, REPO_ROOT, TOOLS_BIN, TOOLS_DIR } from './repo.js';
+
+const EXAMPLE_DIR = join(REPO_ROOT, 'examples', 'consumer-contract');
 
 const packages = publishablePackages();
 const CLIENTS = ['@billerkit/espay', '@billerkit/iak'] as const;
@@ -117,20 +124,6 @@ import specsModule = require('@billerkit/specs');
 export const loaded = [sandboxModule.startSandbox, espayModule.createEspayClient, iakModule.createIakClient, coreModule.formatIdr, signingModule.espaySignature, validatorsModule.validate, specsModule.espayOpenApi];
 `;
 
-const output = (result: RunResult): string => [result.stdout, result.stderr].filter((s) => s.trim() !== '').join('\n');
-
-/** The npm environment for the temporary project: no audit, no funding notes, no update check, no color. */
-function npmEnv(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_update_notifier: 'false',
-    npm_config_prefer_offline: 'true',
-    NO_COLOR: '1',
-  };
-}
-
 /** All files under dir, relative, with forward slashes. */
 function listFiles(dir: string, base = dir): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -154,18 +147,11 @@ describe('packed packages installed from their tarballs', () => {
     // The point of the test: nothing may resolve through the workspace.
     expect(relative(REPO_ROOT, work).startsWith('..')).toBe(true);
     mkdirSync(tarballs);
-    mkdirSync(project);
-    const [pnpm, ...pnpmArgs] = pnpmCommand(process.env);
-    const packed = await Promise.all(packages.map((pkg) => run(pnpm, [...pnpmArgs, 'pack', '--pack-destination', tarballs], { cwd: pkg.dir, env: process.env })));
-    for (const [i, result] of packed.entries()) expect(result.code, `pnpm pack ${packages[i]?.name}\n${output(result)}`).toBe(0);
-    const files = readdirSync(tarballs).filter((name) => name.endsWith('.tgz'));
-    expect(files).toHaveLength(packages.length);
-
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'billerkit-pack-smoke', version: '0.0.0', private: true }, null, 2));
-    install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', ...files.map((file) => join(tarballs, file))], {
-      cwd: project,
-      env: npmEnv(),
-    });
+    const packed = await packAll(packages, tarballs);
+    expect(packed.size).toBe(packages.length);
+    // The one install of the run: the example app, its @billerkit/* packages pointed at the tarballs.
+    copyAppWithTarballs(EXAMPLE_DIR, project, packed);
+    install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], { cwd: project, env: npmEnv() });
     expect(install.code, output(install)).toBe(0);
     writeFileSync(join(project, 'quickstart.mjs'), QUICKSTART_MJS);
     writeFileSync(join(project, 'quickstart.cjs'), QUICKSTART_CJS);
@@ -174,7 +160,7 @@ describe('packed packages installed from their tarballs', () => {
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
   it('installs every publishable package, with workspace:* turned into real versions', () => {
-    expect(packages.length).toBe(7);
+    expect(packages.length).toBe(9);
     for (const pkg of packages) {
       const manifest = manifestOf(pkg.name);
       expect(manifest.version).toBe(pkg.version);
@@ -254,7 +240,7 @@ describe('packed packages installed from their tarballs', () => {
     // Its own process group, so npx, its shell and node all stop together whatever happens.
     const child = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic'], { cwd: project, env: npmEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await listeningUrl(child);
+      const url = await waitForLine(child, /^billerkit-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 'billerkit-sandbox');
       const health = await fetch(`${url}/__sandbox/health`);
       expect(health.status).toBe(200);
       await health.arrayBuffer();
@@ -262,6 +248,19 @@ describe('packed packages installed from their tarballs', () => {
       await stopGroup(child);
     }
   });
+
+  it('runs the consumer-contract example: pacts for both clients (Espay form, IAK JSON and XML) verified against the embedded sandbox', async () => {
+    const result = await run('npm', ['test'], { cwd: project, env: { ...npmEnv(), NODE_OPTIONS: '' } });
+    expect(result.code, output(result)).toBe(0);
+    const espay = readFileSync(join(project, 'pacts', 'consumer-contract-app-espay-biller.json'), 'utf8');
+    const iak = readFileSync(join(project, 'pacts', 'consumer-contract-app-iak-postpaid.json'), 'utf8');
+    expect(espay).toContain('application/x-www-form-urlencoded');
+    expect(iak).toContain('application/xml');
+    // The app's own credentials never reach its pact files.
+    for (const secret of ['my-password', 'my-signature-key', 'my-basic-password', 'my-iak-api-key']) expect(espay + iak).not.toContain(secret);
+  });
+
+  conformanceBinTests(() => ({ project, env: npmEnv() }));
 
   it('keeps the clients’ runtime dependencies minimal and reports their installed size', () => {
     const sizes: string[] = [];
@@ -318,42 +317,4 @@ function expectQuickstart(stdout: string, mode: 'esm' | 'cjs'): void {
   ]);
   expect(result.errorCodes).toBeGreaterThan(0);
   expect(result.hasSuccessCode).toBe(true);
-}
-
-function listeningUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`billerkit-sandbox did not start within 20 s; output:\n${seen}`)), 20_000);
-    const onData = (chunk: Buffer): void => {
-      seen += chunk.toString();
-      const match = seen.match(/^billerkit-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] as string);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`billerkit-sandbox exited (${code}) before listening; output:\n${seen}`));
-    });
-  });
-}
-
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    try {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-    } catch {}
-  }, 5_000);
-  await exited;
-  clearTimeout(timer);
 }

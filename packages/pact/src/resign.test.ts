@@ -1,8 +1,8 @@
 import { iakSign, verifyEspaySignature } from '@billerkit/signing';
 import { buildIakXml, parseIakXml } from '@billerkit/validators';
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDERS } from './common.js';
-import { type ProxyRequest, requestFilterFor, resignEspayForm, resignIakJson, resignIakXml } from './resign.js';
+import { PLACEHOLDERS } from './credentials.js';
+import { type ProxyRequest, resignEspayForm, resignIakJson, resignIakXml, resigningRequestFilter } from './resign.js';
 
 const espay = { senderId: 'MERCHANT', password: 'target-pw', signatureKey: 'target-key', basicAuth: { username: 'u', password: 'target-basic' } };
 const iak = { username: '0899', apiKey: 'target-api-key' };
@@ -70,7 +70,7 @@ describe('re-signing replayed requests for the target', () => {
   });
 
   it('the verifier filter hands the proxy a form Buffer (not JSON) with a matching Content-Length', () => {
-    const filter = requestFilterFor({ espay });
+    const filter = resigningRequestFilter({ espay });
     const req: ProxyRequest = {
       path: '/rest/billertools/getbalance',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': '3' },

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs, USAGE, UsageError } from './args.js';
+import { DEFAULT_STAGE_IDS } from './model.js';
 import { REPORTS_DIR_NAME, runConformance } from './suite.js';
 import { TargetError } from './target.js';
 
@@ -24,11 +25,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const reportsDir = resolve(args.reportsDir ?? REPORTS_DIR_NAME);
   const pactsDir = args.pactsDir ? resolve(args.pactsDir) : undefined;
   try {
+    const stages = args.mutation ? [...(args.stages ?? DEFAULT_STAGE_IDS).filter((id) => id !== 'mutation'), 'mutation' as const] : args.stages;
     const { result } = await runConformance({
       targets: args.targets,
-      ...(args.stages ? { stages: args.stages } : {}),
+      ...(stages ? { stages } : {}),
       reportsDir,
-      stageOptions: { consumer: { publishDir: pactsDir ?? join(reportsDir, 'pacts') }, verify: pactsDir ? { pactsDir } : {} },
+      stageOptions: {
+        consumer: { publishDir: pactsDir ?? join(reportsDir, 'pacts') },
+        verify: pactsDir ? { pactsDir } : {},
+        mutation: { ...args.mutation, ...(pactsDir ? { pactsDir } : {}) },
+      },
       write: (text) => process.stdout.write(text),
     });
     return result.passed ? 0 : 1;

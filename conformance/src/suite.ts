@@ -2,13 +2,14 @@ import { join } from 'node:path';
 import type { SandboxOptions } from '@billerkit/sandbox';
 import { createPrinter, summaryTable } from './console.js';
 import type { StageId, SuiteResult } from './model.js';
-import { STAGE_IDS } from './model.js';
+import { DEFAULT_STAGE_IDS } from './model.js';
 import { consumerSecrets } from './pact/common.js';
 import { redactorFor } from './redaction.js';
 import { type ReportPaths, writeReports } from './report/index.js';
 import { runSuite, type StageRegistry } from './runner.js';
 import type { ConsumerOptions } from './stages/consumer.js';
 import { STAGES } from './stages/index.js';
+import type { MutationOptions } from './mutation/run.js';
 import type { LintOptions } from './stages/lint.js';
 import type { SamplesOptions } from './stages/samples.js';
 import type { ScenarioOptions } from './stages/scenarios.js';
@@ -24,6 +25,7 @@ export interface StageOptionsMap {
   consumer?: ConsumerOptions;
   verify?: VerifyOptions;
   scenarios?: ScenarioOptions;
+  mutation?: MutationOptions;
 }
 
 export interface ConformanceOptions {
@@ -67,7 +69,7 @@ const NEEDS_TARGET: readonly StageId[] = ['verify', 'scenarios'];
  * stages, prints progress and the summary, writes the reports and closes the target.
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceRun> {
-  const stages = options.stages ?? STAGE_IDS;
+  const stages = options.stages ?? DEFAULT_STAGE_IDS;
   const write = options.write ?? (() => {});
   const urls = parseTargets(options.targets ?? []);
   const env = options.env ?? process.env;

@@ -10,4 +10,6 @@ export const STAGES: StageRegistry = {
   consumer: async (context) => (await import('./consumer.js')).consumerStage(context),
   verify: async (context) => (await import('./verify.js')).verifyStage(context),
   scenarios: async (context) => (await import('./scenarios.js')).scenariosStage(context),
+  // The mutation stage runs verification and scenarios again behind a drifting proxy, once per drift.
+  mutation: async (context) => (await import('../mutation/run.js')).mutationStage(context, STAGES),
 };

@@ -110,6 +110,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     if (options.reportsDir !== false) {
       reports = writeReports(result, options.reportsDir ?? join(process.cwd(), REPORTS_DIR_NAME), secrets);
       write(`\nReports: ${reports.html}\n         ${reports.markdown} (summary)\n         ${reports.junit} (JUnit)\n`);
+      if (reports.mutation) write(`         ${reports.mutation.markdown} (mutation report)\n`);
     }
     return { result, ...(reports ? { reports } : {}) };
   } finally {

@@ -1,6 +1,7 @@
 import { formatMs } from '../console.js';
 import type { SuiteResult } from '../model.js';
 import { countChecks, STAGE_IDS } from '../model.js';
+import { renderMutationMarkdown } from './mutation.js';
 import { operationRows } from './operations.js';
 
 const MAX_FAILURES = 30;
@@ -59,6 +60,8 @@ export function renderMarkdown(result: SuiteResult, htmlReportName = 'report.htm
     if (failures.length > MAX_FAILURES) lines.push(`- … and ${failures.length - MAX_FAILURES} more; see ${htmlReportName}`);
     lines.push('');
   }
+
+  if (result.mutation) lines.push(renderMutationMarkdown(result.mutation));
 
   const skippedStages = result.stages.filter((s) => s.status === 'skipped');
   for (const stage of skippedStages) lines.push(`> ${stage.title} skipped: ${stage.reason ?? ''}`, '');

@@ -138,6 +138,11 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
           const info = await client.transactionInfo({ refId: paid.refId });
           if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
           if (info.amount !== undefined && info.amount !== inquiry.amount) throw new ScenarioError(`getTransactionInfo: amount ${info.amount} differs from the paid ${inquiry.amount}`);
+          // The status answer must be about this payment: its order and product, not only its ref_id.
+          for (const [field, paidValue] of [['order_id', inquiry.orderId], ['product_code', inquiry.productCode]] as const) {
+            const answered = info.raw[field];
+            if (answered !== undefined && answered !== paidValue) throw new ScenarioError(`getTransactionInfo: ${field} ${JSON.stringify(answered)}, the payment was for ${JSON.stringify(paidValue)}`);
+          }
           return {};
         },
       },

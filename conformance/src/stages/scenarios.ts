@@ -39,6 +39,8 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
   const generation: IakGeneration = options.iakGeneration ?? 'seed';
   const { espay, iak } = context.target;
   const tasks: (() => Promise<Check>)[] = [];
+  // IAK's flows pay test numbers the matrix pays too; they run after it, on a reset sandbox where there is one.
+  const afterMatrix: (() => Promise<Check>)[] = [];
   const direct: Check[] = [];
   const notes: string[] = [];
 
@@ -64,7 +66,7 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
     for (const row of rows) tasks.push(() => runScenario(testNumberScenario(row, deps)));
     for (const flow of iakFlows(deps)) {
       if (flow.needsControl && !iak.control) direct.push(skipped(flow.spec, `${flow.needsControl}; ${iak.baseUrl} does not answer /__sandbox/state`));
-      else tasks.push(() => runScenario({ ...flow.spec, ...(flow.needsControl ? { needsState: true } : {}) }));
+      else afterMatrix.push(() => runScenario({ ...flow.spec, ...(flow.needsControl ? { needsState: true } : {}) }));
     }
   } else {
     direct.push({ name: 'IAK scenarios', provider: 'iak', status: 'skipped', message: context.target.missing.iak ?? 'no IAK target' });
@@ -92,13 +94,21 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
   }
 
   for (const check of direct) context.report(check);
-  await pool(
-    tasks.map((task) => async () => {
-      const check = await task();
-      context.report(check);
-      return check;
-    }),
-    concurrency,
-  );
+  const run = (list: (() => Promise<Check>)[]) =>
+    pool(
+      list.map((task) => async () => {
+        const check = await task();
+        context.report(check);
+        return check;
+      }),
+      concurrency,
+    );
+  await run(tasks);
+  if (iak?.control && afterMatrix.length > 0) {
+    await iak.control.setState('iak', 'reset');
+    await iak.control.setState('iak', 'generation', { generation });
+    await iak.control.setState('iak', 'balance', { balanceMinor: '100000000000' });
+  }
+  await run(afterMatrix);
   return { checks: [], notes };
 }

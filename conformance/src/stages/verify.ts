@@ -85,9 +85,10 @@ const ECHO_PATHS = ['$.rq_uuid', '$.data.ref_id', '$.mp.ref_id.#text'];
 function relaxEchoes(interaction: PactInteractionJson): PactInteractionJson {
   const copy = JSON.parse(JSON.stringify(interaction)) as PactInteractionJson & { response?: { matchingRules?: { body?: Record<string, unknown> } } };
   if (!copy.response) return copy;
-  const rules = (copy.response.matchingRules ??= {});
-  const body = (rules.body ??= {});
+  const rules = copy.response.matchingRules ?? {};
+  const body: Record<string, unknown> = { ...rules.body };
   for (const path of ECHO_PATHS) body[path] = { combine: 'AND', matchers: [{ match: 'type' }] };
+  copy.response.matchingRules = { ...rules, body };
   return copy;
 }
 

@@ -126,6 +126,29 @@ export function editJson(answer: WireAnswer, edit: (body: Json) => boolean): Wir
   return { ...answer, body: Buffer.from(JSON.stringify(body), 'utf8') };
 }
 
+type AnswerEdit = NonNullable<Drift['answer']>;
+
+/** An answer drift: for the requests `applies` picks, `edit` changes the parsed JSON body in place. */
+export function jsonEdit(applies: (request: WireRequest) => boolean, edit: (body: Json) => boolean): AnswerEdit {
+  return (request, answer) => (applies(request) ? editJson(answer, edit) : undefined);
+}
+
+/** The same for the `data` object of an IAK JSON answer. */
+export function iakDataEdit(applies: (request: WireRequest) => boolean, edit: (data: Json) => boolean): AnswerEdit {
+  return (request, answer) => (applies(request) ? editIakData(answer, edit) : undefined);
+}
+
+/** Edits of one field: another id of the same shape, the field dropped, the field retyped. */
+export const changed = (key: string) => (body: Json) => changeId(body, key);
+export const dropped = (key: string) => (body: Json) => key in body && delete body[key];
+export const retyped =
+  (key: string, to: (value: unknown) => unknown, when: (value: unknown) => boolean = () => true) =>
+  (body: Json) => {
+    if (!(key in body) || !when(body[key])) return false;
+    body[key] = to(body[key]);
+    return true;
+  };
+
 /** The `data` object of an IAK JSON answer, edited in place. */
 export function editIakData(answer: WireAnswer, edit: (data: Json) => boolean): WireAnswer | undefined {
   return editJson(answer, (body) => isObject(body['data']) && edit(body['data']));

@@ -6,15 +6,18 @@
 import { ESPAY_SIGNATURE_FIELDS, espayOperationTable, espaySignature } from '@billerkit/signing';
 import type { EspayCredentials } from '../target.js';
 import {
-  changeId,
+  changed,
   type Drift,
   type DriftContext,
   editJson,
+  dropped,
   espayOperation,
   formOf,
   htmlPage,
   isObject,
+  jsonEdit,
   redirect,
+  retyped,
   truncated,
   unlabelledGzip,
   type WireAnswer,
@@ -23,6 +26,7 @@ import {
   withHeaders,
 } from './drift.js';
 
+const isString = (value: unknown) => typeof value === 'string';
 const espay = (drift: Omit<Drift, 'provider' | 'format'>): Drift => ({ provider: 'espay', format: 'espay', ...drift });
 const on = (request: WireRequest, ...operations: string[]) => {
   const op = espayOperation(request);
@@ -86,63 +90,49 @@ export function espayDrifts(): Drift[] {
       class: 'echo',
       quick: true,
       title: "every answer echoes another request's rq_uuid (someone else's answer)",
-      answer: (request, answer) => (on(request) ? editJson(answer, (body) => changeId(body, 'rq_uuid')) : undefined),
+      answer: jsonEdit((request) => on(request), changed('rq_uuid')),
     }),
     espay({
       id: 'espay-echo-order-id',
       class: 'echo',
       title: 'inquiry and payment answers carry another order_id',
-      answer: (request, answer) => (on(request, 'inquiryTransaction', 'paymentReport') ? editJson(answer, (body) => changeId(body, 'order_id')) : undefined),
+      answer: jsonEdit((request) => on(request, 'inquiryTransaction', 'paymentReport'), changed('order_id')),
     }),
     espay({
       id: 'espay-echo-ref-id',
       class: 'echo',
       title: 'status answers are about another ref_id',
-      answer: (request, answer) => (on(request, 'getTransactionInfo') ? editJson(answer, (body) => changeId(body, 'ref_id')) : undefined),
+      answer: jsonEdit((request) => on(request, 'getTransactionInfo'), changed('ref_id')),
     }),
     espay({
       id: 'espay-echo-product-code',
       class: 'echo',
       title: 'status answers name another product_code',
-      answer: (request, answer) => (on(request, 'getTransactionInfo') ? editJson(answer, (body) => changeId(body, 'product_code')) : undefined),
+      answer: jsonEdit((request) => on(request, 'getTransactionInfo'), changed('product_code')),
     }),
     espay({
       id: 'espay-drop-bill-amount',
       class: 'dropped field',
       title: 'inquiry answers drop bill_amount',
-      answer: (request, answer) => (on(request, 'inquiryTransaction') ? editJson(answer, (body) => 'bill_amount' in body && delete body['bill_amount']) : undefined),
+      answer: jsonEdit((request) => on(request, 'inquiryTransaction'), dropped('bill_amount')),
     }),
     espay({
       id: 'espay-drop-ref-id',
       class: 'dropped field',
       title: 'payment answers drop ref_id',
-      answer: (request, answer) => (on(request, 'paymentReport') ? editJson(answer, (body) => 'ref_id' in body && delete body['ref_id']) : undefined),
+      answer: jsonEdit((request) => on(request, 'paymentReport'), dropped('ref_id')),
     }),
     espay({
       id: 'espay-retype-amount',
       class: 'retyped field',
       title: 'inquiry answers send amount as a JSON number',
-      answer: (request, answer) =>
-        on(request, 'inquiryTransaction')
-          ? editJson(answer, (body) => {
-              if (typeof body['amount'] !== 'string') return false;
-              body['amount'] = Number(body['amount']);
-              return true;
-            })
-          : undefined,
+      answer: jsonEdit((request) => on(request, 'inquiryTransaction'), retyped('amount', Number, isString)),
     }),
     espay({
       id: 'espay-retype-error-code',
       class: 'retyped field',
       title: 'every answer sends error_code as a JSON number (0000 → 0)',
-      answer: (request, answer) =>
-        on(request)
-          ? editJson(answer, (body) => {
-              if (typeof body['error_code'] !== 'string') return false;
-              body['error_code'] = Number(body['error_code']);
-              return true;
-            })
-          : undefined,
+      answer: jsonEdit((request) => on(request), retyped('error_code', Number, isString)),
     }),
     espay({
       id: 'espay-swap-bill-fee',
@@ -164,41 +154,20 @@ export function espayDrifts(): Drift[] {
       id: 'espay-amount-not-sum',
       class: 'amounts',
       title: 'inquiry answers an amount Rp 1 more than bill_amount + admin_fee',
-      answer: (request, answer) =>
-        on(request, 'inquiryTransaction')
-          ? editJson(answer, (body) => {
-              if (typeof body['amount'] !== 'string') return false;
-              body['amount'] = String(BigInt(body['amount']) + 100n);
-              return true;
-            })
-          : undefined,
+      answer: jsonEdit((request) => on(request, 'inquiryTransaction'), retyped('amount', (amount) => String(BigInt(amount as string) + 100n), isString)),
     }),
     espay({
       id: 'espay-reword-inproses',
       class: 'reworded text',
       title: 'pending payments say "Dalam proses" instead of "Inproses" (the only mark of a pending 0000)',
-      answer: (request, answer) =>
-        on(request, 'paymentReport', 'getTransactionInfo')
-          ? editJson(answer, (body) => {
-              if (body['error_desc'] !== 'Inproses') return false;
-              body['error_desc'] = 'Dalam proses';
-              return true;
-            })
-          : undefined,
+      answer: jsonEdit((request) => on(request, 'paymentReport', 'getTransactionInfo'), retyped('error_desc', () => 'Dalam proses', (desc) => desc === 'Inproses')),
     }),
     espay({
       id: 'espay-reword-failure-text',
       class: 'reworded text',
       accepted: 'clients act on error_code alone for failures; error_desc of a failure is shown, never parsed (the pacts match it by type)',
       title: 'failure answers reword error_desc',
-      answer: (request, answer) =>
-        on(request)
-          ? editJson(answer, (body) => {
-              if (body['error_code'] === '0000' || typeof body['error_desc'] !== 'string') return false;
-              body['error_desc'] = `${body['error_desc']} (mohon coba lagi)`;
-              return true;
-            })
-          : undefined,
+      answer: jsonEdit((request) => on(request), (body) => body['error_code'] !== '0000' && retyped('error_desc', (desc) => `${desc} (mohon coba lagi)`, isString)(body)),
     }),
     espay({
       id: 'espay-failure-http-400',

@@ -6,17 +6,20 @@
 import { iakSign, iakSignInputOf } from '@billerkit/signing';
 import { parseIakXml } from '@billerkit/validators';
 import {
-  changeId,
+  changed,
   type Drift,
   type DriftContext,
+  dropped,
   editIakData,
   editXml,
   htmlPage,
   iakCommand,
+  iakDataEdit,
   isObject,
   isXmlRequest,
   otherId,
   redirect,
+  retyped,
   truncated,
   unlabelledGzip,
   type WireAnswer,
@@ -86,12 +89,6 @@ function asJson(answer: WireAnswer): WireAnswer | undefined {
   return { ...answer, headers: { ...answer.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ data: parsed.data ?? parsed, meta: [] }), 'utf8') };
 }
 
-const retype = (key: string, to: (value: unknown) => unknown) => (data: Record<string, unknown>) => {
-  if (!(key in data)) return false;
-  data[key] = to(data[key]);
-  return true;
-};
-
 function jsonDrifts(): Drift[] {
   return [
     iakJson({
@@ -99,61 +96,61 @@ function jsonDrifts(): Drift[] {
       class: 'echo',
       quick: true,
       title: 'inq-pasca answers carry another ref_id',
-      answer: (request, answer) => (json(request, 'inq-pasca') ? editIakData(answer, (data) => changeId(data, 'ref_id')) : undefined),
+      answer: iakDataEdit((request) => json(request, 'inq-pasca'), changed('ref_id')),
     }),
     iakJson({
       id: 'iak-echo-hp',
       class: 'echo',
       title: 'inq-pasca answers are about another customer number (hp)',
-      answer: (request, answer) => (json(request, 'inq-pasca') ? editIakData(answer, (data) => changeId(data, 'hp')) : undefined),
+      answer: iakDataEdit((request) => json(request, 'inq-pasca'), changed('hp')),
     }),
     iakJson({
       id: 'iak-echo-code',
       class: 'echo',
       title: 'inq-pasca answers name another product code',
-      answer: (request, answer) => (json(request, 'inq-pasca') ? editIakData(answer, (data) => changeId(data, 'code')) : undefined),
+      answer: iakDataEdit((request) => json(request, 'inq-pasca'), changed('code')),
     }),
     iakJson({
       id: 'iak-echo-tr-id-pay',
       class: 'echo',
       title: 'pay-pasca answers are about another tr_id',
-      answer: (request, answer) => (json(request, 'pay-pasca') ? editIakData(answer, (data) => changeId(data, 'tr_id')) : undefined),
+      answer: iakDataEdit((request) => json(request, 'pay-pasca'), changed('tr_id')),
     }),
     iakJson({
       id: 'iak-echo-ref-id-status',
       class: 'echo',
       title: 'checkstatus answers are about another ref_id',
-      answer: (request, answer) => (json(request, 'checkstatus') ? editIakData(answer, (data) => changeId(data, 'ref_id')) : undefined),
+      answer: iakDataEdit((request) => json(request, 'checkstatus'), changed('ref_id')),
     }),
     iakJson({
       id: 'iak-drop-tr-id',
       class: 'dropped field',
       title: 'inq-pasca answers drop tr_id',
-      answer: (request, answer) => (json(request, 'inq-pasca') ? editIakData(answer, (data) => 'tr_id' in data && delete data['tr_id']) : undefined),
+      answer: iakDataEdit((request) => json(request, 'inq-pasca'), dropped('tr_id')),
     }),
     iakJson({
       id: 'iak-drop-pricelist',
       class: 'dropped field',
       title: 'pricelist-pasca answers drop the pasca list',
-      answer: (request, answer) => (json(request, 'pricelist-pasca') ? editIakData(answer, (data) => 'pasca' in data && delete data['pasca']) : undefined),
+      answer: iakDataEdit((request) => json(request, 'pricelist-pasca'), dropped('pasca')),
     }),
     iakJson({
       id: 'iak-retype-price',
       class: 'retyped field',
       title: 'inq-pasca answers send price as a string',
-      answer: (request, answer) => (json(request, 'inq-pasca') ? editIakData(answer, retype('price', (v) => String(v))) : undefined),
+      answer: iakDataEdit((request) => json(request, 'inq-pasca'), retyped('price', String)),
     }),
     iakJson({
       id: 'iak-retype-response-code',
       class: 'retyped field',
       title: 'answers send response_code as a number (00 → 0)',
-      answer: (request, answer) => (json(request) ? editIakData(answer, retype('response_code', (v) => Number(v))) : undefined),
+      answer: iakDataEdit((request) => json(request), retyped('response_code', Number)),
     }),
     iakJson({
       id: 'iak-retype-status',
       class: 'retyped field',
       title: 'checkstatus answers send status as a string',
-      answer: (request, answer) => (json(request, 'checkstatus') ? editIakData(answer, (data) => typeof data['status'] === 'number' && retype('status', String)(data)) : undefined),
+      answer: iakDataEdit((request) => json(request, 'checkstatus'), retyped('status', String, (status) => typeof status === 'number')),
     }),
     iakJson({
       id: 'iak-swap-nominal-admin',
@@ -173,14 +170,7 @@ function jsonDrifts(): Drift[] {
       class: 'reworded text',
       accepted: 'clients act on response_code alone; message is shown, never parsed (the pacts match it by type)',
       title: 'answers reword message',
-      answer: (request, answer) =>
-        json(request)
-          ? editIakData(answer, (data) => {
-              if (typeof data['message'] !== 'string') return false;
-              data['message'] = `${data['message'].toLowerCase()}.`;
-              return true;
-            })
-          : undefined,
+      answer: iakDataEdit((request) => json(request), retyped('message', (text) => `${String(text).toLowerCase()}.`, (text) => typeof text === 'string')),
     }),
     iakJson({
       id: 'iak-failure-http-500',

@@ -184,6 +184,25 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
     {
       spec: {
         provider: 'espay',
+        name: 'a payment re-sent after its status check is refused as a duplicate, not answered again',
+        operation: 'paymentReport',
+        async run(fetch) {
+          // What an app does after a lost answer: look the payment up, then (wrongly) send it again.
+          const client = clientFor(deps, fetch);
+          const inquiry = await client.inquiry({ productCode: 'SLYLPO', orderId: '512345678906' });
+          const rqUuid = `BKRESEND${Date.now().toString(36).toUpperCase()}`;
+          const first = await client.pay({ inquiry, rqUuid });
+          if (first.outcome !== 'success' || !first.refId) throw new ScenarioError(`first paymentReport: expected success with a ref_id, got ${first.outcome}`);
+          const info = await client.transactionInfo({ refId: first.refId });
+          if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
+          await expectRefusal(client.pay({ inquiry, rqUuid }), 'duplicate', 'paymentReport re-sent with the same rq_uuid');
+          return {};
+        },
+      },
+    },
+    {
+      spec: {
+        provider: 'espay',
         name: 'wrong signature is refused',
         operation: 'inquiryTransaction',
         async run(fetch) {

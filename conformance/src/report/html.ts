@@ -105,7 +105,7 @@ function renderStage(stage: StageResult): string {
     const items = others
       .map(
         (check) =>
-          `<li>${badge(check.status)} ${escapeHtml(check.name)}${where(check)}${check.status === 'skipped' && check.message ? ` <span class="muted">— ${escapeHtml(check.message)}</span>` : ''}</li>`,
+          `<li>${badge(check.status)} ${escapeHtml(check.name)}${where(check)}${check.needsState && check.status === 'passed' ? ' <span class="muted">(needs the sandbox state API)</span>' : ''}${check.status === 'skipped' && check.message ? ` <span class="muted">— ${escapeHtml(check.message)}</span>` : ''}</li>`,
       )
       .join('');
     parts.push(`<details><summary>${others.length} other check(s)</summary><div class="body"><ul class="checks">${items}</ul></div></details>`);

@@ -61,6 +61,14 @@ export function renderMarkdown(result: SuiteResult, htmlReportName = 'report.htm
     lines.push('');
   }
 
+  const stateBound = result.stages.filter((s) => s.id !== 'mutation').flatMap((s) => s.checks.filter((c) => c.needsState));
+  if (stateBound.length > 0) {
+    const skipped = stateBound.filter((c) => c.status === 'skipped').length;
+    lines.push(
+      `${stateBound.length} check(s) need provider states (the sandbox state API, \`/__sandbox/state\`)${skipped ? `; ${skipped} were skipped because this target has none` : ''}. The report marks them.`,
+      '',
+    );
+  }
   if (result.mutation) lines.push(renderMutationMarkdown(result.mutation));
 
   const skippedStages = result.stages.filter((s) => s.status === 'skipped');

@@ -1,9 +1,11 @@
 /**
  * Checks on one exchange that no schema can make: the answer is about this request (the identifiers
- * the provider echoes are the ones sent), and an XML request is answered in XML. A provider, a cache or
+ * the provider echoes are the ones sent), an XML request is answered in XML, the status is one the spec
+ * documents for the answer, and IAK's amounts add up. A provider, a cache or
  * a proxy that hands back someone else's answer breaks the first; a host that ignores the request's
  * format breaks the second, and a client may well read the wrong format without complaint.
  */
+import { espayOpenApi, iakOpenApi } from '@billerkit/specs';
 import { parseIakXml } from '@billerkit/validators';
 import { iakAmountIssues } from './amounts.js';
 import type { Exchange, Provider } from './model.js';
@@ -86,6 +88,40 @@ export function answerFormatIssues(provider: Provider, exchange: Exchange): stri
   return [`${operationOfExchange(provider, exchange)} format: an XML request was answered with Content-Type ${type || '(none)'}, not XML`];
 }
 
+/** The HTTP statuses the spec documents for a request's path and method (`default` included when it has one). */
+function documentedStatuses(provider: Provider, exchange: Exchange): string[] | undefined {
+  const document = provider === 'espay' ? espayOpenApi : iakOpenApi;
+  const path = new URL(exchange.request.url).pathname;
+  const paths = document.paths as Record<string, Record<string, { responses?: Record<string, unknown> }>>;
+  for (const [template, operations] of Object.entries(paths)) {
+    const pattern = new RegExp(`${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const responses = pattern.test(path) ? operations[exchange.request.method.toLowerCase()]?.responses : undefined;
+    if (responses) return Object.keys(responses);
+  }
+  return undefined;
+}
+
+/**
+ * The answer's status is one the spec documents for it. IAK's bill-check path documents a `default`
+ * (gateway errors), but an answer that carries a business result (`response_code`) comes with 200, or
+ * 400 for a bad request: the same body under another status is a provider that changed its statuses.
+ */
+export function statusIssues(provider: Provider, exchange: Exchange): string[] {
+  const response = exchange.response;
+  const documented = response ? documentedStatuses(provider, exchange) : undefined;
+  if (!response || !documented || documented.includes(String(response.status))) return [];
+  const operation = operationOfExchange(provider, exchange);
+  const listed = documented.filter((status) => status !== 'default').join(', ');
+  if (!documented.includes('default')) return [`${operation} status: HTTP ${response.status}, the spec documents ${listed}`];
+  let answered: Fields | undefined;
+  try {
+    answered = answerFields(provider, exchange);
+  } catch {
+    return [];
+  }
+  return answered?.['response_code'] !== undefined ? [`${operation} status: a business answer (response_code ${String(answered['response_code'])}) with HTTP ${response.status}, the spec documents ${listed}`] : [];
+}
+
 /** The amount rules of an IAK bill answer (see `amounts.ts`). */
 export function amountIssues(provider: Provider, exchange: Exchange): string[] {
   if (provider !== 'iak') return [];
@@ -98,7 +134,7 @@ export function amountIssues(provider: Provider, exchange: Exchange): string[] {
   return answered ? iakAmountIssues(operationOfExchange(provider, exchange), answered) : [];
 }
 
-/** The checks of an exchange no schema can make: echoes, the answer's format, amounts. */
+/** The checks of an exchange no schema can make: echoes, the answer's format and status, amounts. */
 export function exchangeIssues(provider: Provider, exchange: Exchange): string[] {
-  return [...echoIssues(provider, exchange), ...answerFormatIssues(provider, exchange), ...amountIssues(provider, exchange)];
+  return [...echoIssues(provider, exchange), ...answerFormatIssues(provider, exchange), ...statusIssues(provider, exchange), ...amountIssues(provider, exchange)];
 }

@@ -159,7 +159,7 @@ export function workspaceCopy(mutate: (spec: Record<string, unknown>) => void): 
   const modules = join(conformance, 'node_modules');
   link(validators, join(modules, '@billerkit', 'validators'));
   link(specs, join(modules, '@billerkit', 'specs'));
-  for (const name of ['core', 'espay', 'iak', 'sandbox', 'signing']) link(real('conformance', 'node_modules', '@billerkit', name), join(modules, '@billerkit', name));
+  for (const name of ['core', 'espay', 'iak', 'pact', 'sandbox', 'signing']) link(real('conformance', 'node_modules', '@billerkit', name), join(modules, '@billerkit', name));
   for (const name of ['@pact-foundation', 'tsx', 'yaml']) link(real('conformance', 'node_modules', name), join(modules, name));
   return { dir, conformanceDir: conformance, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

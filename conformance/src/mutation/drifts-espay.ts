@@ -178,7 +178,7 @@ export function espayDrifts(): Drift[] {
     espay({
       id: 'espay-unauthorized-http-200',
       class: 'status code',
-      title: 'wrong Basic credentials are answered with HTTP 200 (the 401 body kept)',
+      title: 'wrong Basic-auth credentials are answered with HTTP 200 (the 401 body kept)',
       answer: (request, answer) => (on(request) && answer.status === 401 ? { ...answer, status: 200 } : undefined),
     }),
     espay({
@@ -221,7 +221,7 @@ export function espayDrifts(): Drift[] {
     espay({
       id: 'espay-basic-unchecked',
       class: 'signature',
-      title: 'the provider stops checking Basic credentials',
+      title: 'the provider stops checking Basic-auth credentials',
       request: (request, context) => {
         const basic = basicOf(context.credentials.espay);
         return on(request) && request.headers['authorization'] !== basic ? { ...request, headers: { ...request.headers, authorization: basic } } : undefined;

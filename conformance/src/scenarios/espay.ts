@@ -215,11 +215,11 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
     {
       spec: {
         provider: 'espay',
-        name: 'wrong Basic credentials are refused',
+        name: 'wrong Basic-auth credentials are refused',
         operation: 'inquiryTransaction',
         async run(fetch) {
           const client = clientFor(deps, fetch, { basicAuth: { username: deps.target.credentials.basicAuth.username, password: 'not-the-basic-password' } });
-          await expectRefusal(client.inquiry({ productCode: 'SLYLPO', orderId: '512345678905' }), 'auth', 'inquiry with wrong Basic credentials');
+          await expectRefusal(client.inquiry({ productCode: 'SLYLPO', orderId: '512345678905' }), 'auth', 'inquiry with wrong Basic-auth credentials');
           return {};
         },
       },

@@ -121,6 +121,31 @@ export function espayTestOrders(): readonly EspayTestOrder[] {
   return ESPAY_TEST_ORDERS;
 }
 
+/**
+ * A replay: a first payment that succeeds, then the same payment with the same rq_uuid, which must be
+ * refused as a duplicate (never answered as a second success, never paid again).
+ */
+function replayScenario(deps: EspayScenarioDeps, name: string, orderId: string, statusFirst: boolean): ScenarioSpec {
+  return {
+    provider: 'espay',
+    name,
+    operation: 'paymentReport',
+    async run(fetch) {
+      const client = clientFor(deps, fetch);
+      const inquiry = await client.inquiry({ productCode: 'SLYLPO', orderId });
+      const rqUuid = `BKDUP${orderId.slice(-2)}${Date.now().toString(36).toUpperCase()}`;
+      const first = await client.pay({ inquiry, rqUuid });
+      if (first.outcome !== 'success' || !first.refId) throw new ScenarioError(`first paymentReport: expected success with a ref_id, got ${first.outcome}`);
+      if (statusFirst) {
+        const info = await client.transactionInfo({ refId: first.refId });
+        if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
+      }
+      await expectRefusal(client.pay({ inquiry, rqUuid }), 'duplicate', 'second paymentReport with the same rq_uuid');
+      return {};
+    },
+  };
+}
+
 /** End-to-end Espay flows through the real client. */
 export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needsControl?: string }[] {
   return [
@@ -165,41 +190,9 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
         },
       },
     },
-    {
-      spec: {
-        provider: 'espay',
-        name: 'duplicate rq_uuid is refused, the payment is not made twice',
-        operation: 'paymentReport',
-        async run(fetch) {
-          const client = clientFor(deps, fetch);
-          const inquiry = await client.inquiry({ productCode: 'SLYLPO', orderId: '512345678902' });
-          const rqUuid = `BKDUP${Date.now().toString(36).toUpperCase()}`;
-          const first = await client.pay({ inquiry, rqUuid });
-          if (first.outcome !== 'success') throw new ScenarioError(`first paymentReport: expected success, got ${first.outcome}`);
-          await expectRefusal(client.pay({ inquiry, rqUuid }), 'duplicate', 'second paymentReport with the same rq_uuid');
-          return {};
-        },
-      },
-    },
-    {
-      spec: {
-        provider: 'espay',
-        name: 'a payment re-sent after its status check is refused as a duplicate, not answered again',
-        operation: 'paymentReport',
-        async run(fetch) {
-          // What an app does after a lost answer: look the payment up, then (wrongly) send it again.
-          const client = clientFor(deps, fetch);
-          const inquiry = await client.inquiry({ productCode: 'SLYLPO', orderId: '512345678906' });
-          const rqUuid = `BKRESEND${Date.now().toString(36).toUpperCase()}`;
-          const first = await client.pay({ inquiry, rqUuid });
-          if (first.outcome !== 'success' || !first.refId) throw new ScenarioError(`first paymentReport: expected success with a ref_id, got ${first.outcome}`);
-          const info = await client.transactionInfo({ refId: first.refId });
-          if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
-          await expectRefusal(client.pay({ inquiry, rqUuid }), 'duplicate', 'paymentReport re-sent with the same rq_uuid');
-          return {};
-        },
-      },
-    },
+    { spec: replayScenario(deps, 'duplicate rq_uuid is refused, the payment is not made twice', '512345678902', false) },
+    // What an app does after a lost answer: look the payment up, then (wrongly) send it again.
+    { spec: replayScenario(deps, 'a payment re-sent after its status check is refused as a duplicate, not answered again', '512345678906', true) },
     {
       spec: {
         provider: 'espay',

@@ -19,6 +19,15 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (args.mutation?.drifts) {
+    const { selectDrifts } = await import('./mutation/run.js');
+    try {
+      selectDrifts(args.mutation);
+    } catch (error) {
+      process.stderr.write(`billerkit-conformance: ${error instanceof Error ? error.message : String(error)}\n`);
+      return 2;
+    }
+  }
   // Everything is written under the working directory: reports to ./billerkit-reports (or --out), this
   // run's pact files beside them unless --pacts names a folder (the monorepo passes its committed pacts/).
   // Without a consumer stage in the run, verification reads --pacts or the pacts shipped in the package.

@@ -8,6 +8,14 @@ describe('parseArgs', () => {
     expect(args).toEqual({ targets: ['espay=http://a', 'iak=http://b'], stages: ['lint', 'samples', 'verify'], reportsDir: 'out', help: false });
   });
 
+  it('reads --mutation, --mutation=quick and --drift lists (which imply mutation testing)', () => {
+    expect(parseArgs(['--mutation']).mutation).toEqual({});
+    expect(parseArgs(['--mutation=quick']).mutation).toEqual({ quick: true });
+    expect(parseArgs(['--drift', 'a,b', '--drift=c']).mutation).toEqual({ drifts: ['a', 'b', 'c'] });
+    expect(parseArgs(['--stage', 'mutation']).stages).toEqual(['mutation']);
+    expect(() => parseArgs(['--mutation=all'])).toThrow(/--mutation takes no value but "quick"/);
+  });
+
   it('rejects unknown stages and options, and flags without values', () => {
     expect(() => parseArgs(['--stage', 'fuzz'])).toThrow(/unknown stage "fuzz"/);
     expect(() => parseArgs(['--verbose'])).toThrow(UsageError);

@@ -7,6 +7,8 @@ export interface CliArgs {
   stages?: StageId[];
   reportsDir?: string;
   pactsDir?: string;
+  /** `--mutation`: run the mutation stage after the others; `--drift` names drifts (and implies it). */
+  mutation?: { drifts?: string[]; quick?: boolean };
   help: boolean;
 }
 
@@ -26,6 +28,9 @@ Options:
   --stage NAME         run only these stages (repeatable or comma-separated):
                        ${STAGE_IDS.join(', ')}
   --out DIR            where reports go (default ./billerkit-reports; --reports is the same)
+  --mutation           also run mutation testing: verification and scenarios again behind a proxy
+                       that makes the sandbox drift, once per drift (--mutation=quick: the CI subset)
+  --drift ID[,ID]      mutation testing with these drifts only
   --pacts DIR          where the consumer stage writes pact files and verify reads them
                        (default: DIR/pacts under --out; verify alone reads the pacts shipped in the package)
   -h, --help           this text
@@ -71,6 +76,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--pacts':
         args.pactsDir = value();
+        break;
+      case '--mutation': {
+        const quick = eq > 0 && raw.slice(eq + 1) === 'quick';
+        if (eq > 0 && !quick) throw new UsageError('--mutation takes no value but "quick"');
+        args.mutation = { ...args.mutation, ...(quick ? { quick } : {}) };
+        break;
+      }
+      case '--drift':
+      case '--drifts':
+        args.mutation = { ...args.mutation, drifts: [...(args.mutation?.drifts ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)] };
         break;
       case '-h':
       case '--help':

@@ -2,15 +2,19 @@
  * The result model every stage reports in and every report is rendered from. Plain data only, so a
  * run can be serialised (the verification child process sends its checks back as JSON).
  */
+import type { MutationReport } from './mutation/run.js';
 
 export type Provider = 'espay' | 'iak';
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
 export type StageStatus = 'passed' | 'failed' | 'skipped';
 
-export type StageId = 'lint' | 'samples' | 'consumer' | 'verify' | 'scenarios' | 'corpus';
+export type StageId = 'lint' | 'samples' | 'consumer' | 'verify' | 'scenarios' | 'corpus' | 'mutation';
 
 /** The order stages run in, and the names the CLI's `--stage` accepts. */
-export const STAGE_IDS: readonly StageId[] = ['lint', 'samples', 'consumer', 'verify', 'scenarios', 'corpus'];
+export const STAGE_IDS: readonly StageId[] = ['lint', 'samples', 'consumer', 'verify', 'scenarios', 'corpus', 'mutation'];
+
+/** What a run does unless told otherwise: mutation testing of the suite is asked for (`--mutation`), being slow. */
+export const DEFAULT_STAGE_IDS: readonly StageId[] = ['lint', 'samples', 'consumer', 'verify', 'scenarios', 'corpus'];
 
 export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
   lint: 'Spec lint',
@@ -19,6 +23,7 @@ export const STAGE_TITLES: Readonly<Record<StageId, string>> = {
   verify: 'Provider verification',
   scenarios: 'Scenarios',
   corpus: 'IAK SDK corpus',
+  mutation: 'Mutation testing',
 };
 
 /** One HTTP exchange as it went over the wire. Bodies are text; secrets are removed before a report is written. */
@@ -41,6 +46,8 @@ export interface Check {
   message?: string;
   durationMs?: number;
   exchanges?: Exchange[];
+  /** The check only runs where the target answers the sandbox state API (`/__sandbox/state`). */
+  needsState?: boolean;
 }
 
 export interface StageResult {
@@ -70,6 +77,8 @@ export interface SuiteResult {
   stages: StageResult[];
   /** The deviation ledger as rendered in this run (markdown), when the samples stage ran. */
   ledger?: string;
+  /** Drift verdicts, when the mutation stage ran. */
+  mutation?: MutationReport;
   passed: boolean;
 }
 

@@ -1,5 +1,6 @@
 import type { Check, StageId, StageResult, SuiteResult } from './model.js';
-import { STAGE_IDS, STAGE_TITLES, stageStatusOf } from './model.js';
+import type { MutationReport } from './mutation/run.js';
+import { DEFAULT_STAGE_IDS, STAGE_IDS, STAGE_TITLES, stageStatusOf } from './model.js';
 import type { Target } from './target.js';
 
 /** What a stage gives back; the runner adds the id, title, status and timing. */
@@ -10,6 +11,8 @@ export interface StageOutcome {
   skipped?: string;
   /** The deviation ledger rendered by the samples stage. */
   ledger?: string;
+  /** The drift verdicts of the mutation stage. */
+  mutation?: MutationReport;
 }
 
 export type ProgressEvent =
@@ -41,7 +44,7 @@ export type StageRegistry = Record<StageId, StageRun<never>>;
 export interface RunOptions {
   target: Target;
   stages: Partial<StageRegistry>;
-  /** Which stages to run, in suite order; all registered ones by default. */
+  /** Which stages to run, in suite order; the registered default stages (all but mutation) by default. */
   only?: readonly StageId[];
   stageOptions?: Partial<Record<StageId, unknown>>;
   onEvent?: (event: ProgressEvent) => void;
@@ -54,10 +57,11 @@ export interface RunOptions {
 export async function runSuite(options: RunOptions): Promise<SuiteResult> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const selected = STAGE_IDS.filter((id) => options.stages[id] && (!options.only || options.only.includes(id)));
+  const selected = STAGE_IDS.filter((id) => options.stages[id] && (options.only ?? DEFAULT_STAGE_IDS).includes(id));
   const shared: SharedState = {};
   const results: StageResult[] = [];
   let ledger: string | undefined;
+  let mutation: MutationReport | undefined;
   const emit = (event: ProgressEvent) => {
     try {
       options.onEvent?.(event);
@@ -89,6 +93,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteResult> {
       for (const check of extra) emit({ type: 'check', stage: id, check });
       const checks = [...reported, ...extra];
       if (outcome.ledger !== undefined) ledger = outcome.ledger;
+      if (outcome.mutation !== undefined) mutation = outcome.mutation;
       result = outcome.skipped
         ? { id, title, status: 'skipped', reason: outcome.skipped, checks, durationMs: performance.now() - started, notes: outcome.notes ?? [] }
         : { id, title, status: stageStatusOf(checks), checks, durationMs: performance.now() - started, notes: outcome.notes ?? [] };
@@ -108,6 +113,7 @@ export async function runSuite(options: RunOptions): Promise<SuiteResult> {
     target: options.target.description,
     stages: results,
     ...(ledger !== undefined ? { ledger } : {}),
+    ...(mutation !== undefined ? { mutation } : {}),
     passed: results.every((stage) => stage.status !== 'failed'),
   };
 }

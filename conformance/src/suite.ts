@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { SandboxOptions } from '@billerkit/sandbox';
 import { createPrinter, summaryTable } from './console.js';
 import type { StageId, SuiteResult } from './model.js';
-import { STAGE_IDS } from './model.js';
+import { DEFAULT_STAGE_IDS } from './model.js';
 import { consumerSecrets } from './pact/common.js';
 import { redactorFor } from './redaction.js';
 import { type ReportPaths, writeReports } from './report/index.js';
@@ -10,6 +10,7 @@ import { runSuite, type StageRegistry } from './runner.js';
 import type { ConsumerOptions } from './stages/consumer.js';
 import type { CorpusOptions } from './stages/corpus.js';
 import { STAGES } from './stages/index.js';
+import type { MutationOptions } from './mutation/run.js';
 import type { LintOptions } from './stages/lint.js';
 import type { SamplesOptions } from './stages/samples.js';
 import type { ScenarioOptions } from './stages/scenarios.js';
@@ -26,6 +27,7 @@ export interface StageOptionsMap {
   verify?: VerifyOptions;
   scenarios?: ScenarioOptions;
   corpus?: CorpusOptions;
+  mutation?: MutationOptions;
 }
 
 export interface ConformanceOptions {
@@ -69,7 +71,7 @@ const NEEDS_TARGET: readonly StageId[] = ['verify', 'scenarios', 'corpus'];
  * stages, prints progress and the summary, writes the reports and closes the target.
  */
 export async function runConformance(options: ConformanceOptions = {}): Promise<ConformanceRun> {
-  const stages = options.stages ?? STAGE_IDS;
+  const stages = options.stages ?? DEFAULT_STAGE_IDS;
   const write = options.write ?? (() => {});
   const urls = parseTargets(options.targets ?? []);
   const env = options.env ?? process.env;
@@ -110,6 +112,7 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
     if (options.reportsDir !== false) {
       reports = writeReports(result, options.reportsDir ?? join(process.cwd(), REPORTS_DIR_NAME), secrets);
       write(`\nReports: ${reports.html}\n         ${reports.markdown} (summary)\n         ${reports.junit} (JUnit)\n`);
+      if (reports.mutation) write(`         ${reports.mutation.markdown} (mutation report)\n`);
     }
     return { result, ...(reports ? { reports } : {}) };
   } finally {

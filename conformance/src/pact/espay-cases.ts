@@ -111,7 +111,7 @@ function inquiryCases(): EspayCase[] {
       '880000000000',
       'PACTINQ0006',
       fail('PACTINQ0006', '880000000000', '0011', 'Invalid signature', false),
-      (client) => expectRejection(inquire(client, '880000000000', 'PACTINQ0006'), {}, 'inquiry with a wrong signature'),
+      (client) => expectRejection(inquire(client, '880000000000', 'PACTINQ0006'), { kind: 'signature' }, 'inquiry with a wrong signature'),
       { wrongSignature: true },
     ),
     inquiryCase(

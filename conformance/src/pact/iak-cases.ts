@@ -45,12 +45,13 @@ function iakCase(command: IakCommand, description: string, outcome: string, stat
 
 const inquire = (client: IakClient, hp: string, refId: string) => client.inquiry({ code: PRODUCT, hp, refId });
 const inquiryFields = (hp: string, refId: string) => ({ code: PRODUCT, hp, ref_id: refId });
-// The answer's ref_id is matched by type only: against a host without provider states the verifier sends
-// a fresh ref_id (IAK refuses a repeated one), and the answer echoes that.
+// The answer echoes ref_id, code and hp exactly. Against a host without provider states the verifier sends
+// a fresh ref_id (IAK refuses a repeated one); there the stage matches ref_id by type and compares the
+// echo with the request actually sent.
 const inquirySuccess = (hp: string, refId: string, format: IakFormat = 'json') =>
-  iakAnswer('inq-pasca', { tr_id: INQUIRY_TR_ID, ...bill(hp), ref_id: refId, response_code: '00', message: 'INQUIRY SUCCESS' }, { format, exact: ['code', 'hp'] });
+  iakAnswer('inq-pasca', { tr_id: INQUIRY_TR_ID, ...bill(hp), ref_id: refId, response_code: '00', message: 'INQUIRY SUCCESS' }, { format, exact: ['code', 'hp', 'ref_id'] });
 const inquiryFailure = (hp: string, refId: string, code: string, text: string) =>
-  iakAnswer('inq-pasca', { code: PRODUCT, hp, ref_id: refId, response_code: code, message: text }, { exact: ['code', 'hp'] });
+  iakAnswer('inq-pasca', { code: PRODUCT, hp, ref_id: refId, response_code: code, message: text }, { exact: ['code', 'hp', 'ref_id'] });
 
 function inquiryCases(): IakPactCase[] {
   const inquiryCase = (hp: string, outcome: string, refId: string, answer: V3Response, exercise: Exercise, state: ProviderState = testNumber(hp)) =>

@@ -18,6 +18,8 @@ export interface VerifyJob {
   /** Replace generated ids (targets without provider states). */
   freshIds: boolean;
   resultFile: string;
+  /** The verifier's per-answer timeout. */
+  timeoutMs?: number;
 }
 
 async function main(): Promise<void> {
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     credentials: job.credentials,
     ...(job.controlOrigin ? { control: sandboxControl(job.controlOrigin) } : {}),
     freshIds: job.freshIds,
+    ...(job.timeoutMs !== undefined ? { timeoutMs: job.timeoutMs } : {}),
   });
   writeFileSync(job.resultFile, JSON.stringify(result));
 }

@@ -1,6 +1,7 @@
 import { formatMs } from '../console.js';
 import type { Check, Exchange, StageResult, SuiteResult } from '../model.js';
 import { countChecks, STAGE_IDS } from '../model.js';
+import { renderMutationHtml } from './mutation.js';
 import { operationRows } from './operations.js';
 
 export function escapeHtml(text: string): string {
@@ -104,7 +105,7 @@ function renderStage(stage: StageResult): string {
     const items = others
       .map(
         (check) =>
-          `<li>${badge(check.status)} ${escapeHtml(check.name)}${where(check)}${check.status === 'skipped' && check.message ? ` <span class="muted">— ${escapeHtml(check.message)}</span>` : ''}</li>`,
+          `<li>${badge(check.status)} ${escapeHtml(check.name)}${where(check)}${check.needsState && check.status === 'passed' ? ' <span class="muted">(needs the sandbox state API)</span>' : ''}${check.status === 'skipped' && check.message ? ` <span class="muted">— ${escapeHtml(check.message)}</span>` : ''}</li>`,
       )
       .join('');
     parts.push(`<details><summary>${others.length} other check(s)</summary><div class="body"><ul class="checks">${items}</ul></div></details>`);
@@ -190,7 +191,7 @@ export function renderHtml(result: SuiteResult): string {
 <h1>billerkit conformance ${badge(result.passed ? 'passed' : 'failed', result.passed ? 'passed' : 'failed').replace('class="badge', 'class="badge verdict')}</h1>
 <div class="muted">${totals.passed} of ${totals.total} checks passed${totals.failed ? `, ${totals.failed} failed` : ''}${totals.skipped ? `, ${totals.skipped} skipped` : ''} · ${formatMs(result.durationMs)} · ${escapeHtml(result.startedAt)}</div>
 <div class="muted">Target: ${target.kind === 'embedded' ? 'embedded sandbox' : 'remote'} — Espay <code>${escapeHtml(target.espay)}</code>, IAK <code>${escapeHtml(target.iak)}</code>; provider states ${target.stateApi ? 'available' : 'not available'}</div>
-<nav><a href="#stages">Stages</a><a href="#operations">Per operation</a><a href="#details">Details and failing exchanges</a>${result.ledger ? '<a href="#ledger">Deviation ledger</a>' : ''}</nav>
+<nav><a href="#stages">Stages</a><a href="#operations">Per operation</a><a href="#details">Details and failing exchanges</a>${result.mutation ? '<a href="#mutation">Mutation testing</a>' : ''}${result.ledger ? '<a href="#ledger">Deviation ledger</a>' : ''}</nav>
 </header>
 <main>
 <h2 id="stages">Stages</h2>
@@ -202,6 +203,7 @@ ${opTable}
 <h2 id="details">Details and failing exchanges</h2>
 <p class="muted">Secrets (passwords, keys, signatures, Basic credentials) are redacted from everything shown here.</p>
 ${result.stages.map(renderStage).join('\n')}
+${result.mutation ? renderMutationHtml(result.mutation) : ''}
 ${result.ledger ? `<h2 id="ledger">Deviation ledger</h2><div class="ledger">${markdownToHtml(result.ledger.replace(/^# Deviation ledger\s*\n/, ''))}</div>` : ''}
 </main>
 </body>

@@ -5,12 +5,15 @@ import { redactSuite } from '../redaction.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { renderMarkdown } from './markdown.js';
+import { renderMutationMarkdown } from './mutation.js';
 
 export interface ReportPaths {
   junit: string;
   markdown: string;
   html: string;
   json: string;
+  /** The drift table on its own, when the mutation stage ran. */
+  mutation?: { json: string; markdown: string };
 }
 
 /**
@@ -30,5 +33,11 @@ export function writeReports(result: SuiteResult, dir: string, secrets: readonly
   writeFileSync(paths.markdown, renderMarkdown(safe, 'report.html'));
   writeFileSync(paths.html, renderHtml(safe));
   writeFileSync(paths.json, `${JSON.stringify(safe, null, 2)}\n`);
+  if (safe.mutation) {
+    const mutation = { json: join(dir, 'mutation.json'), markdown: join(dir, 'mutation.md') };
+    writeFileSync(mutation.json, `${JSON.stringify(safe.mutation, null, 2)}\n`);
+    writeFileSync(mutation.markdown, `# billerkit conformance: mutation report\n\n${renderMutationMarkdown(safe.mutation).replace(/^## Mutation testing\n\n/, '')}`);
+    return { ...paths, mutation };
+  }
   return paths;
 }

@@ -1,6 +1,7 @@
 import { formatMs } from '../console.js';
 import type { SuiteResult } from '../model.js';
 import { countChecks, STAGE_IDS } from '../model.js';
+import { renderMutationMarkdown } from './mutation.js';
 import { operationRows } from './operations.js';
 
 const MAX_FAILURES = 30;
@@ -59,6 +60,16 @@ export function renderMarkdown(result: SuiteResult, htmlReportName = 'report.htm
     if (failures.length > MAX_FAILURES) lines.push(`- … and ${failures.length - MAX_FAILURES} more; see ${htmlReportName}`);
     lines.push('');
   }
+
+  const stateBound = result.stages.filter((s) => s.id !== 'mutation').flatMap((s) => s.checks.filter((c) => c.needsState));
+  if (stateBound.length > 0) {
+    const skipped = stateBound.filter((c) => c.status === 'skipped').length;
+    lines.push(
+      `${stateBound.length} check(s) need provider states (the sandbox state API, \`/__sandbox/state\`)${skipped ? `; ${skipped} were skipped because this target has none` : ''}. The report marks them.`,
+      '',
+    );
+  }
+  if (result.mutation) lines.push(renderMutationMarkdown(result.mutation));
 
   const skippedStages = result.stages.filter((s) => s.status === 'skipped');
   for (const stage of skippedStages) lines.push(`> ${stage.title} skipped: ${stage.reason ?? ''}`, '');

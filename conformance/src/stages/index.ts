@@ -11,4 +11,6 @@ export const STAGES: StageRegistry = {
   verify: async (context) => (await import('./verify.js')).verifyStage(context),
   scenarios: async (context) => (await import('./scenarios.js')).scenariosStage(context),
   corpus: async (context) => (await import('./corpus.js')).corpusStage(context),
+  // The mutation stage runs verification and scenarios again behind a drifting proxy, once per drift.
+  mutation: async (context) => (await import('../mutation/run.js')).mutationStage(context, STAGES),
 };

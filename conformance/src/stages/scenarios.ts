@@ -13,6 +13,11 @@ export interface ScenarioOptions {
    * newer one). Default `seed`; the CLI passes `BILLERKIT_IAK_GENERATION`.
    */
   iakGeneration?: IakGeneration;
+  /**
+   * How long any one answer may take before the scenario fails (the clients' per-attempt timeout). The
+   * clients' own default (30 s) unless set; the mutation stage sets a short one.
+   */
+  answerTimeoutMs?: number;
   /** Scenarios in flight at once. Default 8. */
   concurrency?: number;
   espayClient?: (options: EspayClientOptions) => EspayClient;
@@ -21,7 +26,7 @@ export interface ScenarioOptions {
 
 /** A check for something this target cannot take part in, with the reason. */
 function skipped(spec: ScenarioSpec, reason: string): Check {
-  return { name: spec.name, provider: spec.provider, operation: spec.operation, status: 'skipped', message: reason };
+  return { name: spec.name, provider: spec.provider, operation: spec.operation, status: 'skipped', message: reason, needsState: true };
 }
 
 /**
@@ -34,6 +39,8 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
   const generation: IakGeneration = options.iakGeneration ?? 'seed';
   const { espay, iak } = context.target;
   const tasks: (() => Promise<Check>)[] = [];
+  // IAK's flows pay test numbers the matrix pays too; they run after it, on a reset sandbox where there is one.
+  const afterMatrix: (() => Promise<Check>)[] = [];
   const direct: Check[] = [];
   const notes: string[] = [];
 
@@ -46,42 +53,62 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
   if (espay?.control) await espay.control.setState('espay', 'balance', { balanceMinor: '100000000000' });
 
   if (iak) {
-    const deps = { target: iak, generation, nextRefId: refIdFactory(), ...(iak.control ? { control: iak.control } : {}), ...(options.iakClient ? { client: options.iakClient } : {}) };
+    const deps = {
+      target: iak,
+      generation,
+      nextRefId: refIdFactory(),
+      ...(iak.control ? { control: iak.control } : {}),
+      ...(options.iakClient ? { client: options.iakClient } : {}),
+      ...(options.answerTimeoutMs !== undefined ? { timeoutMs: options.answerTimeoutMs } : {}),
+    };
     const rows = testNumberRows(generation);
     notes.push(`IAK: ${rows.length} published test numbers of the ${generation} generation`);
     for (const row of rows) tasks.push(() => runScenario(testNumberScenario(row, deps)));
     for (const flow of iakFlows(deps)) {
       if (flow.needsControl && !iak.control) direct.push(skipped(flow.spec, `${flow.needsControl}; ${iak.baseUrl} does not answer /__sandbox/state`));
-      else tasks.push(() => runScenario(flow.spec));
+      else afterMatrix.push(() => runScenario({ ...flow.spec, ...(flow.needsControl ? { needsState: true } : {}) }));
     }
   } else {
     direct.push({ name: 'IAK scenarios', provider: 'iak', status: 'skipped', message: context.target.missing.iak ?? 'no IAK target' });
   }
 
   if (espay) {
-    const deps = { target: espay, ...(espay.control ? { control: espay.control } : {}), ...(options.espayClient ? { client: options.espayClient } : {}) };
+    const deps = {
+      target: espay,
+      ...(espay.control ? { control: espay.control } : {}),
+      ...(options.espayClient ? { client: options.espayClient } : {}),
+      ...(options.answerTimeoutMs !== undefined ? { timeoutMs: options.answerTimeoutMs } : {}),
+    };
     for (const order of espayTestOrders()) {
       const spec = testOrderScenario(order, deps);
       // The test orders are the billerkit sandbox's own data; a real Espay host knows nothing of them.
       if (!espay.control) direct.push(skipped(spec, `the test orders are the billerkit sandbox's; ${espay.baseUrl} does not answer /__sandbox/state`));
-      else tasks.push(() => runScenario(spec));
+      else tasks.push(() => runScenario({ ...spec, needsState: true }));
     }
     for (const flow of espayFlows(deps)) {
       if (flow.needsControl && !espay.control) direct.push(skipped(flow.spec, `${flow.needsControl}; ${espay.baseUrl} does not answer /__sandbox/state`));
-      else tasks.push(() => runScenario(flow.spec));
+      else tasks.push(() => runScenario({ ...flow.spec, ...(flow.needsControl ? { needsState: true } : {}) }));
     }
   } else {
     direct.push({ name: 'Espay scenarios', provider: 'espay', status: 'skipped', message: context.target.missing.espay ?? 'no Espay target' });
   }
 
   for (const check of direct) context.report(check);
-  await pool(
-    tasks.map((task) => async () => {
-      const check = await task();
-      context.report(check);
-      return check;
-    }),
-    concurrency,
-  );
+  const run = (list: (() => Promise<Check>)[]) =>
+    pool(
+      list.map((task) => async () => {
+        const check = await task();
+        context.report(check);
+        return check;
+      }),
+      concurrency,
+    );
+  await run(tasks);
+  if (iak?.control && afterMatrix.length > 0) {
+    await iak.control.setState('iak', 'reset');
+    await iak.control.setState('iak', 'generation', { generation });
+    await iak.control.setState('iak', 'balance', { balanceMinor: '100000000000' });
+  }
+  await run(afterMatrix);
   return { checks: [], notes };
 }

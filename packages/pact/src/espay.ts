@@ -54,7 +54,7 @@ export function espayRequest(operation: EspayOperationId, rqUuid: string, fields
 
 export interface EspayAnswerOptions {
   status?: number;
-  /** Fields matched by value; `error_code` always is, unless named in `loose`. */
+  /** Fields matched by value; `error_code` and the echoed `rq_uuid` always are, unless named in `loose`. */
   exact?: readonly string[];
   loose?: readonly string[];
 }
@@ -62,7 +62,7 @@ export interface EspayAnswerOptions {
 /** An Espay answer, matched through the operation's response component (success and failure alike). */
 export function espayAnswer(operation: EspayOperationId, body: Readonly<Record<string, unknown>>, options: EspayAnswerOptions = {}): V3Response {
   const loose = new Set(options.loose ?? []);
-  const exact = ['error_code', ...(options.exact ?? [])].filter((key) => !loose.has(key));
+  const exact = ['error_code', 'rq_uuid', ...(options.exact ?? [])].filter((key) => !loose.has(key));
   const component = espayOperationTable[operation].responseComponent;
   return {
     status: options.status ?? 200,
@@ -82,6 +82,9 @@ export function espayUnauthorized(): V3Response {
   };
 }
 
+/** A three- or four-digit Espay code other than `0000` (the Pact core's regexes have no lookahead). */
+const ESPAY_FAILURE_CODE = '^([1-9][0-9]{2,3}|0[1-9][0-9]{1,2}|00[1-9][0-9]?|000[1-9])$';
+
 const envelope = (rqUuid: string, code: string, desc: string) => ({ rq_uuid: rqUuid, rs_datetime: EXAMPLE_ESPAY_DATETIME, error_code: code, error_desc: desc });
 
 /** The bill data Espay returns with an inquiry and echoes with a payment. */
@@ -95,7 +98,8 @@ export const espayAnswers = {
     espayAnswer(
       'inquiryTransaction',
       { ...envelope(p.rqUuid, '0000', 'Success'), order_id: p.orderId, amount: p.amount, bill_amount: p.billAmount, admin_fee: p.adminFee, data: p.data },
-      { exact: ['order_id'] },
+      // The bill of a documented test order is part of the contract, to the sen: a swapped or reworked amount is a drift.
+      { exact: ['order_id', 'amount', 'bill_amount', 'admin_fee'] },
     ),
   /** A payment answer: `pending` is Espay's `0000` + `Inproses`. */
   paymentSuccess: (p: { rqUuid: string; orderId: string; refId: string; data: EspayBillData; pending?: boolean; extra?: Record<string, unknown> }) =>
@@ -120,13 +124,19 @@ export const espayAnswers = {
   balance: (p: { rqUuid: string; balance: string }) => espayAnswer('getBalance', { ...envelope(p.rqUuid, '0000', 'Success'), balance: p.balance }),
   registeredProducts: (p: { rqUuid: string; products: readonly string[] }) =>
     espayAnswer('getRegisteredProducts', { ...envelope(p.rqUuid, '0000', 'Success'), product: [...p.products] }),
-  /** A documented failure: `exactCode: false` matches any failure code by the spec's pattern (for codes Espay leaves open). */
-  failure: (operation: EspayOperationId, p: { rqUuid: string; code: string; desc: string; orderId?: string; exactCode?: boolean }) =>
-    espayAnswer(
+  /**
+   * A documented failure: `exactCode: false` matches any failure code (for codes Espay leaves open), but
+   * never `0000`: a refusal answered with success is a provider that stopped refusing.
+   */
+  failure: (operation: EspayOperationId, p: { rqUuid: string; code: string; desc: string; orderId?: string; exactCode?: boolean }) => {
+    const answer = espayAnswer(
       operation,
       { ...envelope(p.rqUuid, p.code, p.desc), ...(p.orderId !== undefined ? { order_id: p.orderId } : {}) },
       { exact: p.orderId !== undefined ? ['order_id'] : [], ...(p.exactCode === false ? { loose: ['error_code'] } : {}) },
-    ),
+    );
+    if (p.exactCode === false) (answer.body as Record<string, unknown>)['error_code'] = MatchersV3.regex(ESPAY_FAILURE_CODE, p.code);
+    return answer;
+  },
   unauthorized: espayUnauthorized,
 };
 

@@ -31,6 +31,8 @@ export interface VerifyPactOptions {
   control?: SandboxControl;
   /** Replace generated ids (`rq_uuid`, IAK inquiry `ref_id`) with fresh ones: for hosts that remember earlier runs. */
   freshIds?: boolean;
+  /** How long each answer may take before the interaction fails (the verifier's request timeout); 30 s by default. */
+  timeoutMs?: number;
   /** Pact core log level; `error` by default. */
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error';
 }
@@ -104,6 +106,7 @@ async function runVerifier(options: VerifyPactOptions, pactFile: string, slots: 
       logLevel: options.logLevel ?? 'error',
       stateHandlers,
       requestFilter: recordingFilter as never,
+      ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
     }).verifyProvider();
     return { report: JSON.parse(String(output)) as CoreReport };
   } catch (error) {

@@ -9,7 +9,8 @@ import { iakBodyTooLarge, iakInternalError } from './iak-fallback.js';
 import { createIakProvider, type IakProvider } from './iak/index.js';
 import { handleInspection } from './inspection.js';
 import { providerOfPath, type ProviderShapes, type StatefulProvider } from './provider.js';
-import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from './types.js';
+import { DEFAULT_RETENTION, type ProviderContext, type SandboxRequest, type SandboxResponse, type SandboxRetention, type SandboxTransaction } from './types.js';
+import { ESPAY_RQ_DATETIME_WINDOW_MS } from '@billerkit/signing';
 
 export interface SandboxLogger {
   error(message: string, details?: Record<string, unknown>): void;
@@ -38,7 +39,7 @@ export interface SandboxOptions {
   faults?: FaultPlan;
   /** Upper bound of any injected latency (default 10 000 ms). */
   maxLatencyMs?: number;
-  /** Largest accepted request body (default 1 MiB). */
+  /** Largest accepted request body (default 64 KiB); a longer one is read to its end (up to 4 MiB) and refused. */
   maxBodyBytes?: number;
   /** Time allowed for receiving a whole request and for a provider to answer it (default 30 000 ms). */
   requestTimeoutMs?: number;
@@ -48,6 +49,27 @@ export interface SandboxOptions {
   iakRequestProfile?: 'strict' | 'tolerant';
   /** Where unexpected exceptions are reported; defaults to stderr. Never receives request bodies. */
   logger?: SandboxLogger;
+  /**
+   * A connection with no traffic either way for this long is closed: a client that stops reading its
+   * answer, or sends nothing (default 15 000 ms; always longer than `maxLatencyMs`).
+   */
+  idleTimeoutMs?: number;
+  /**
+   * How far an Espay `rq_datetime` may lie from the sandbox clock, either way (default 5 minutes with the
+   * system clock). `false` turns the check off; it is off by default when the clock is frozen or the
+   * caller's (deterministic mode, `clock`), since the clients' clocks then disagree with the sandbox's.
+   */
+  espayRqDatetimeWindowMs?: number | false;
+  /** How much state is kept before the oldest is forgotten (see {@link DEFAULT_RETENTION}). */
+  retention?: Partial<SandboxRetention>;
+  /**
+   * IAK's test host answers a test number the same way every time, paid or not. By default the sandbox
+   * remembers payments, so a paid bill answers "already paid" (`01`) until reset; `true` restores the
+   * stateless behaviour.
+   */
+  iakStatelessTestNumbers?: boolean;
+  /** Host names (besides `localhost` and IP literals) under which `/__sandbox/*` may be reached, e.g. a container name. */
+  allowedHosts?: readonly string[];
 }
 
 export interface SandboxStats {
@@ -79,12 +101,16 @@ export interface Sandbox {
 const DEFAULTS = {
   host: '127.0.0.1',
   maxLatencyMs: 10_000,
-  maxBodyBytes: 1024 * 1024,
+  // Real requests of either provider are a few hundred bytes; Espay payments with bill data a few kB.
+  maxBodyBytes: 64 * 1024,
+  /** Past this much (or 8 × maxBodyBytes) an over-long body is not drained but the connection closed. */
+  minDrainBytes: 4 * 1024 * 1024,
   requestTimeoutMs: 30_000,
   settleAfterChecks: 2,
   settleAfterMs: 60_000,
   initialBalanceMinor: 1_000_000_000n, // Rp 10,000,000.00
   closeGraceMs: 1_000,
+  idleTimeoutMs: 15_000,
 };
 
 const stderrLogger: SandboxLogger = {
@@ -111,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = positiveInt(options.port, 0, 'port', true);
   const maxLatencyMs = positiveInt(options.maxLatencyMs, DEFAULTS.maxLatencyMs, 'maxLatencyMs', true);
   const maxBodyBytes = positiveInt(options.maxBodyBytes, DEFAULTS.maxBodyBytes, 'maxBodyBytes');
+  const drainBytes = Math.max(maxBodyBytes * 8, DEFAULTS.minDrainBytes);
   const requestTimeoutMs = positiveInt(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 'requestTimeoutMs');
   const logger = options.logger ?? stderrLogger;
   checkFaultPlan(options.faults, maxLatencyMs);
@@ -127,7 +154,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const generation = options.iakTestNumberGeneration ?? 'seed';
   if (generation !== 'seed' && generation !== 'newer') throw new TypeError("startSandbox: iakTestNumberGeneration must be 'seed' or 'newer'");
 
+  const retention: SandboxRetention = {
+    inquiries: positiveInt(options.retention?.inquiries, DEFAULT_RETENTION.inquiries, 'retention.inquiries'),
+    payments: positiveInt(options.retention?.payments, DEFAULT_RETENTION.payments, 'retention.payments'),
+    requestIds: positiveInt(options.retention?.requestIds, DEFAULT_RETENTION.requestIds, 'retention.requestIds'),
+  };
+  const liveClock = options.clock === undefined && !deterministic;
+  const windowOption = options.espayRqDatetimeWindowMs;
+  if (windowOption !== undefined && windowOption !== false) positiveInt(windowOption, 0, 'espayRqDatetimeWindowMs');
+  const rqDatetimeWindowMs = windowOption === false ? undefined : (windowOption ?? (liveClock ? ESPAY_RQ_DATETIME_WINDOW_MS : undefined));
+  const idleTimeoutMs = Math.max(positiveInt(options.idleTimeoutMs, DEFAULTS.idleTimeoutMs, 'idleTimeoutMs'), maxLatencyMs + 1_000);
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((name) => String(name).toLowerCase()));
+
   const base: Omit<ProviderContext, 'initialBalanceMinor'> = {
+    retention,
     clock,
     ids,
     iakTestNumberGeneration: generation,
@@ -136,13 +176,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const espay: EspayProvider = createEspayProvider(
     { ...base, initialBalanceMinor: balanceOption(options.initialBalances?.espay, 'espay') },
-    { credentials: credentials.espay, requestProfile: options.espayRequestProfile ?? 'strict' },
+    {
+      credentials: credentials.espay,
+      requestProfile: options.espayRequestProfile ?? 'strict',
+      ...(rqDatetimeWindowMs === undefined ? {} : { rqDatetimeWindowMs }),
+    },
   );
   const iak: IakProvider = createIakProvider({
     ...base,
     initialBalanceMinor: balanceOption(options.initialBalances?.iak, 'iak'),
     credentials: credentials.iak,
     iakRequestProfile: options.iakRequestProfile ?? 'strict',
+    iakStatelessTestNumbers: options.iakStatelessTestNumbers === true,
   });
   const providers: Record<'espay' | 'iak', StatefulProvider> = { espay, iak };
   const shapes: Record<'espay' | 'iak', ProviderShapes> = {
@@ -202,12 +247,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch (error) {
       if (!(error instanceof FaultSyntaxError)) throw error;
       // A malformed fault header is the test's mistake, not the provider's: say so plainly.
-      await readBody(req, maxBodyBytes, maxBodyBytes * 8);
+      await readBody(req, maxBodyBytes, drainBytes);
       send(res, json(400, { sandboxError: error.message }));
       return;
     }
 
-    const read = await readBody(req, maxBodyBytes, maxBodyBytes * 8);
+    const read = await readBody(req, maxBodyBytes, drainBytes);
     if (read.kind === 'aborted') return;
     const request: SandboxRequest = {
       method: req.method ?? 'GET',
@@ -277,6 +322,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       path === '/__sandbox' || path.startsWith('/__sandbox/')
         ? handleInspection(req, res, path, query, {
             maxBodyBytes,
+            port: (server.address() as AddressInfo).port,
+            allowedHosts,
             providers,
             transactions: () => allTransactions(),
             balances: () => balances(),
@@ -301,6 +348,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     },
   );
+
+  // Inactivity either way (a client that stops reading its answer, or sends nothing) closes the socket.
+  server.setTimeout(idleTimeoutMs);
+  server.keepAliveTimeout = Math.min(5_000, idleTimeoutMs);
 
   const allTransactions = () =>
     [...espay.transactions(), ...iak.transactions()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));

@@ -1,9 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type EspayService, verifyEspaySignature } from '@billerkit/signing';
+import { type EspayService, espayRqDatetimeFreshness, espayRqUuidKey, verifyEspaySignature } from '@billerkit/signing';
 import { espayOpenApi } from '@billerkit/specs';
 import { type Profile, parseFormBody, type ValidationIssue, validate } from '@billerkit/validators';
 import type { EspaySandboxCredentials } from '../credentials.js';
 import { mediaType, parseBasicAuth } from '../http.js';
+import { fieldsWithUnsafeCharacters, formShape } from '../limits.js';
 import { type ProviderShapes, SandboxStateError, type StatefulProvider, type StateResult } from '../provider.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse } from '../types.js';
 import { parseImpliedDecimals, toImpliedDecimals } from './amounts.js';
@@ -77,7 +78,12 @@ export interface EspayProviderOptions {
   credentials: EspaySandboxCredentials;
   /** Profile the request bodies are checked against; strict (the documented contract) unless set. */
   requestProfile?: Profile;
+  /** How far `rq_datetime` may lie from the sandbox clock, either way; undefined turns the check off. */
+  rqDatetimeWindowMs?: number;
 }
+
+/** Form fields that carry JSON text, where line breaks and tabs are fine. */
+const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['data', 'additional_data']);
 
 export interface EspayProvider extends StatefulProvider, ProviderShapes {
   readonly provider: 'espay';
@@ -160,6 +166,7 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
   const store = new EspayStore(ctx);
   const credentials = options.credentials;
   const profile: Profile = options.requestProfile ?? 'strict';
+  const rqDatetimeWindowMs = options.rqDatetimeWindowMs;
   const env: OperationEnv = { ctx, store };
 
   /** rs_datetime even when the clock itself is what failed. */
@@ -192,14 +199,24 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     if (mediaType(request.headers['content-type']) !== 'application/x-www-form-urlencoded') {
       return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: 'Invalid request: Content-Type must be application/x-www-form-urlencoded' });
     }
+    const shape = formShape(request.body);
+    if (!shape.ok) return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: the form ${shape.reason}` });
     const fields = parseFormBody(request.body.toString('utf8'));
+    // Checked before anything echoes a field back.
+    const unsafe = fieldsWithUnsafeCharacters(fields, JSON_TEXT_FIELDS);
+    if (unsafe.length > 0) {
+      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: control or bidirectional characters in ${unsafe.join(', ')}` });
+    }
     const envelope = { rqUuid: fields['rq_uuid'], orderId: fields['order_id'], at: now };
+    // Authentication before any schema work: only a caller holding the credentials gets the costlier checks.
+    const absent = ['sender_id', 'password'].filter((name) => fields[name] === undefined);
+    if (absent.length > 0) return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: missing ${absent.join(', ')}` });
+    if (!sameSecret(fields['sender_id'] ?? '', credentials.senderId) || !sameSecret(fields['password'] ?? '', credentials.password)) {
+      return errorAnswer({ ...envelope, code: CODES.invalidCredentials });
+    }
     const checked = validate('espay', op.requestComponent, profile, fields);
     if (!checked.valid) {
       return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: describeIssues(op.requestComponent, fields, checked.issues) });
-    }
-    if (!sameSecret(fields['sender_id'] ?? '', credentials.senderId) || !sameSecret(fields['password'] ?? '', credentials.password)) {
-      return errorAnswer({ ...envelope, code: CODES.invalidCredentials });
     }
     // The tolerant profile lets a balance call through without a signature (its table has no such row).
     const signature = fields['signature'];
@@ -208,8 +225,16 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
         return errorAnswer({ ...envelope, code: CODES.invalidSignature });
       }
     }
+    if (rqDatetimeWindowMs !== undefined) {
+      const freshness = espayRqDatetimeFreshness(fields['rq_datetime'], now.getTime(), rqDatetimeWindowMs);
+      if (freshness !== 'fresh') {
+        const minutes = rqDatetimeWindowMs / 60_000;
+        return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: rq_datetime is ${freshness === 'invalid' ? 'no valid date' : `more than ${minutes} minutes ${freshness === 'stale' ? 'old' : 'ahead'}`}` });
+      }
+    }
     const rqUuid = fields['rq_uuid'] as string;
-    if (!store.claimUuid(rqUuid)) return errorAnswer({ ...envelope, code: CODES.duplicateUuid });
+    // Compared as the signature sees it (upper-cased), so a case-changed copy of a request is a replay too.
+    if (!store.claimUuid(espayRqUuidKey(rqUuid), now)) return errorAnswer({ ...envelope, code: CODES.duplicateUuid });
     return op.run({ fields, rqUuid, now }, env);
   };
 
@@ -284,7 +309,7 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
       }
       case 'rq-uuid-used': {
         const rqUuid = stringParam(params, 'rq_uuid') as string;
-        store.claimUuid(rqUuid);
+        store.claimUuid(espayRqUuidKey(rqUuid), now);
         return { rq_uuid: rqUuid };
       }
       default:

@@ -2,6 +2,7 @@ import { IAK_SIGN_EXTRA, verifyIakSign } from '@billerkit/signing';
 import { iakResponseCodes, iakTestNumbers } from '@billerkit/specs';
 import { iakCommands, validate } from '@billerkit/validators';
 import type { IakSandboxCredentials } from '../credentials.js';
+import { capIssues, fieldsWithUnsafeCharacters, jsonShape, xmlShape } from '../limits.js';
 import { SandboxStateError, type StateResult, type StatefulProvider } from '../provider.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from '../types.js';
 import { buildBill, type IakInquiryExtras, receiptLines } from './bills.js';
@@ -9,7 +10,7 @@ import { IAK_RC, messageOf } from './codes.js';
 import { amount, rupiah } from './money.js';
 import { findProduct, IAK_PRICELIST_TYPES, IAK_PRODUCTS, type IakProduct } from './products.js';
 import { receiptData, receiptPdf } from './receipt.js';
-import { type IakRecord, IakStore, wibDateTime, ymdHis } from './store.js';
+import { type IakPayment, type IakRecord, IakStore, wibDateTime, ymdHis } from './store.js';
 import { type IakGeneration, type IakScenario, type IakTestNumberRow, IakTestNumbers } from './test-numbers.js';
 import { envelope, fallbackFormat, formatOfMediaType, type IakFormat, mediaTypeOf, parseBody } from './wire.js';
 
@@ -28,7 +29,12 @@ export interface IakProviderOptions {
   requestProfile?: 'strict' | 'tolerant';
 }
 
-export type IakContext = ProviderContext & { credentials?: IakSandboxCredentials; iakRequestProfile?: 'strict' | 'tolerant' };
+export type IakContext = ProviderContext & {
+  credentials?: IakSandboxCredentials;
+  iakRequestProfile?: 'strict' | 'tolerant';
+  /** Every test number answers the same every time, as on IAK's own test host (no "already paid" memory). */
+  iakStatelessTestNumbers?: boolean;
+};
 
 /** Names accepted by {@link IakProvider.setState} (Pact provider states), with what each expects. */
 export const IAK_PROVIDER_STATES: ReadonlyArray<{ name: string; params: string; effect: string }> = [
@@ -121,7 +127,7 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
   const credentials = options.credentials ?? ctx.credentials ?? IAK_SANDBOX_DEFAULT_CREDENTIALS;
   const requestProfile = options.requestProfile ?? ctx.iakRequestProfile ?? 'strict';
   const table = testNumberTable();
-  const store = new IakStore(ctx);
+  const store = new IakStore({ ...ctx, statelessTestNumbers: ctx.iakStatelessTestNumbers === true });
   let generation: IakGeneration = ctx.iakTestNumberGeneration;
 
   // ---------------------------------------------------------------- responses built from a record
@@ -252,15 +258,10 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const scenario = lookup(code, hp);
     if (!scenario) return reply.code(IAK_RC.incorrectNumber, 'inq-pasca', ids);
     if (scenario.failsAt === 'inquiry') return reply.code(scenario.responseCode, 'inq-pasca', ids);
-    const record: IakRecord = {
-      trId: store.nextTrId(),
-      refId,
-      hp,
-      product,
-      bill: buildBill(product, hp, scenario.bills, checked.extras),
-      scenario,
-      inquiredAt: store.now(),
-    };
+    const bill = buildBill(product, hp, scenario.bills, checked.extras);
+    // A bill paid (or being paid) on this server is paid: what IAK answers for a paid bill, until reset.
+    if (store.paidBill({ product, hp, bill })) return reply.code(alreadyPaidCode, 'inq-pasca', ids);
+    const record: IakRecord = { trId: store.nextTrId(), refId, hp, product, bill, scenario, inquiredAt: store.now() };
     store.add(record);
     return reply.send(inquiryData(record));
   };
@@ -280,16 +281,18 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const now = store.now();
     // "Please inquiry and payment on the same day" (rc 04, BILLING ID EXPIRED).
     if (ymdHis(now).slice(0, 8) !== ymdHis(record.inquiredAt).slice(0, 8)) return reply.send(paymentData(record, '04'));
+    // Another inquiry of the same bill was paid first: this one takes nothing and records nothing.
+    if (store.paidBill(record)) return reply.send(paymentData(record, alreadyPaidCode));
     const { selling } = money(record);
     const scenario = record.scenario;
     const failure = scenario?.failsAt === 'payment' ? scenario.responseCode : undefined;
     const pending = failure !== undefined && (failure === IAK_RC.pending || scenario?.outcome === 'pending');
     if (failure !== undefined && !pending) {
-      record.payment = { status: 'failed', responseCode: failure, settleTo: 'failed', paidAt: now, updatedAt: now, noref: '', checks: 0, held: 0n };
+      store.recordPayment(record, { status: 'failed', responseCode: failure, settleTo: 'failed', paidAt: now, updatedAt: now, noref: '', checks: 0, held: 0n });
       return reply.send(paymentData(record, failure));
     }
     if (!store.take(selling)) return reply.send(paymentData(record, IAK_RC.balanceNotEnough));
-    record.payment = {
+    const payment: IakPayment = {
       status: pending ? 'pending' : 'success',
       responseCode: pending ? (failure ?? IAK_RC.pending) : IAK_RC.success,
       settleTo: 'success',
@@ -299,7 +302,8 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
       checks: 0,
       held: selling,
     };
-    return reply.send(paymentData(record, record.payment.responseCode));
+    store.recordPayment(record, payment);
+    return reply.send(paymentData(record, payment.responseCode));
   };
 
   const checkStatus = (body: Record<string, unknown>, reply: Reply): SandboxResponse => {
@@ -336,20 +340,13 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
 
   // ---------------------------------------------------------------- request checks
 
+  /** Authentication first (the sign covers username and API key), then bounded field checks, then the schema. */
   const verify = (command: string, body: Record<string, unknown>, reply: Reply, component: string): SandboxResponse | undefined => {
-    for (const value of Object.values(body)) {
-      if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
+    const username = field(body, 'username');
+    const sign = field(body, 'sign');
+    if (username === undefined || sign === undefined) {
+      return reply.refused({ ...(username === undefined ? { username: ['is required'] } : {}), ...(sign === undefined ? { sign: ['is required'] } : {}) });
     }
-    const result = validate('iak', component, requestProfile, body);
-    if (!result.valid) {
-      // rc 03 is IAK's own answer to a ref_id that is not "alpha_num only without space".
-      if (result.issues.every((issue) => issue.path === '/ref_id' && issue.keyword !== 'required')) {
-        return reply.code(IAK_RC.invalidRefId, command);
-      }
-      return reply.refused(errorDetails(result.issues));
-    }
-    const username = field(body, 'username') ?? '';
-    const sign = field(body, 'sign') ?? '';
     const extra =
       command === 'inq-pasca'
         ? (field(body, 'ref_id') ?? '')
@@ -362,6 +359,19 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     if (username !== credentials.username || !verifyIakSign(credentials.username, credentials.apiKey, extra, sign)) {
       return reply.code(IAK_RC.invalidSignature, command);
     }
+    for (const value of Object.values(body)) {
+      if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
+    }
+    const unsafe = fieldsWithUnsafeCharacters(body);
+    if (unsafe.length > 0) return reply.refused(errorDetails(unsafe.map((name) => ({ path: `/${name.replace(/\./g, '/')}`, message: 'must not contain control or bidirectional characters' }))));
+    const result = validate('iak', component, requestProfile, body);
+    if (!result.valid) {
+      // rc 03 is IAK's own answer to a ref_id that is not "alpha_num only without space".
+      if (result.issues.every((issue) => issue.path === '/ref_id' && issue.keyword !== 'required')) {
+        return reply.code(IAK_RC.invalidRefId, command);
+      }
+      return reply.refused(errorDetails(result.issues));
+    }
     return undefined;
   };
 
@@ -371,6 +381,9 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const reply = new Reply(format ?? fallbackFormat(request.body), format === 'xml' ? media : undefined);
     if (request.method !== 'POST') return withHeader(reply.code(IAK_RC.pageNotFound, undefined, {}, 405), 'allow', 'POST');
     if (format === undefined) return reply.refused({ 'content-type': ['must be application/json, application/xml or text/xml'] });
+    // Bounded before any parser runs: a body of a hundred thousand keys is refused after its first few hundred bytes.
+    const shape = (format === 'json' ? jsonShape : xmlShape)(request.body);
+    if (!shape.ok) return reply.refused({ body: [shape.reason] });
     const parsed = parseBody(format, request.body);
     if (!parsed.ok) return reply.refused({ body: [parsed.reason] });
     const body = format === 'xml' ? typeXmlRequest(parsed.value) : parsed.value;
@@ -474,6 +487,11 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
         const trIdText = text('tr_id');
         if (trIdText !== undefined && !TR_ID.test(trIdText)) throw new SandboxStateError(`iak state "${state}": tr_id must be a positive integer`);
         const wantedTrId = trIdText === undefined ? undefined : Number(trIdText);
+        const status = params['status'] ?? 'success';
+        if (state === 'payment exists' && status !== 'success' && status !== 'pending' && status !== 'failed') {
+          throw new SandboxStateError('iak state "payment exists": status must be "success", "pending" or "failed"');
+        }
+        // Everything is checked above: from here on the state changes.
         for (const existing of [store.byRef(refId), wantedTrId === undefined ? undefined : store.byTr(wantedTrId)]) {
           if (existing) store.remove(existing);
         }
@@ -487,11 +505,7 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
           scenario,
           inquiredAt: now,
         };
-        if (state === 'payment exists') {
-          const status = params['status'] ?? 'success';
-          if (status !== 'success' && status !== 'pending' && status !== 'failed') {
-            throw new SandboxStateError('iak state "payment exists": status must be "success", "pending" or "failed"');
-          }
+        if (state === 'payment exists' && (status === 'success' || status === 'pending' || status === 'failed')) {
           record.payment = {
             status,
             responseCode: status === 'success' ? IAK_RC.success : status === 'pending' ? IAK_RC.pending : IAK_RC.paymentFailed,
@@ -561,7 +575,8 @@ function typeXmlRequest(body: Record<string, unknown>): Record<string, unknown> 
 function errorDetails(issues: ReadonlyArray<{ path: string; message: string }>): Record<string, string[]> {
   // A Map, then fromEntries: a field literally named `__proto__` stays an ordinary key.
   const details = new Map<string, string[]>();
-  for (const issue of issues) {
+  const { shown, omitted } = capIssues(issues);
+  for (const issue of shown) {
     const raw = issue.path === '/' || issue.path === '' ? 'body' : issue.path.replace(/^\//, '').replace(/\//g, '.');
     // The names become XML element names in <mp> answers; a sent name like `#text` or `a:b` must not break the answer.
     const safe = raw.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -570,6 +585,7 @@ function errorDetails(issues: ReadonlyArray<{ path: string; message: string }>):
     if (!list.includes(issue.message)) list.push(issue.message);
     details.set(name, list);
   }
+  if (omitted > 0) details.set('_omitted', [`${omitted} more problems not listed`]);
   return Object.fromEntries(details);
 }
 

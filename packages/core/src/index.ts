@@ -12,6 +12,8 @@ export {
   InsufficientBalanceError,
   isBillerkitError,
   MalformedResponseError,
+  ResponseMismatchError,
+  type ResponseMismatchErrorOptions,
   type Provider,
   ProviderError,
   RequestAbortedError,
@@ -86,7 +88,16 @@ export {
   type TransportResponse,
 } from './transport.js';
 export { parseBaseUrl } from './base-url.js';
-export { assertNotUnauthorized, looksLikeHtml, type ParseContext, parseJsonBody } from './response.js';
+export {
+  assertAnswerFits,
+  assertNotUnauthorized,
+  echoProblems,
+  looksLikeHtml,
+  missingProblems,
+  type ParseContext,
+  parseJsonBody,
+  sumProblems,
+} from './response.js';
 export { type CheckOptions, type ClientValidation, clientValidation, type SpecChecks, specChecks, type ValidateMode } from './validation.js';
 export {
   type ConfirmedPayment,

@@ -88,6 +88,7 @@ export {
   type TransportResponse,
 } from './transport.js';
 export { parseBaseUrl } from './base-url.js';
+export { ANSWER_SHAPE_LIMITS, type JsonShapeLimits, type JsonShapeVerdict, jsonShape } from './json-shape.js';
 export {
   assertAnswerFits,
   assertNotUnauthorized,

@@ -3,6 +3,7 @@
  * error pages, truncated or non-JSON bodies → MalformedResponseError with the raw body (redacted).
  */
 import { AuthenticationError, MalformedResponseError, type Provider, ResponseMismatchError } from './errors.js';
+import { ANSWER_SHAPE_LIMITS, jsonShape } from './json-shape.js';
 import type { Redactor } from './redact.js';
 import type { TransportResponse } from './transport.js';
 
@@ -34,6 +35,11 @@ export function assertNotUnauthorized(res: TransportResponse, ctx: ParseContext)
 export function parseJsonBody(res: TransportResponse, ctx: ParseContext): unknown {
   assertNotUnauthorized(res, ctx);
   const text = res.body.charCodeAt(0) === 0xfeff ? res.body.slice(1) : res.body;
+  // Bounded before parsing: a deeply nested or hugely wide answer would keep JSON.parse busy for seconds.
+  const shape = jsonShape(text, ANSWER_SHAPE_LIMITS);
+  if (!shape.ok) {
+    throw new MalformedResponseError({ ...common(res, ctx), message: `${ctx.provider} ${res.request.operation}: the JSON answer ${shape.reason} (HTTP ${res.status}, ${res.bytes} bytes)` });
+  }
   // Fast path for the usual answer. Empty bodies and HTML pages never parse as a JSON object, so the checks
   // below (which pick the error message) only run when this fails; a text/html type fails even valid JSON.
   if (!HTML_TYPE.test(res.contentType)) {

@@ -1,3 +1,5 @@
+import { type JsonShapeVerdict, jsonShape } from '@billerkit/core';
+
 /**
  * Bounds on the work one request can cause. Both providers' requests are a dozen short fields, so a body
  * with hundreds of members is refused by a linear scan that stops at the limit, before any parser, the
@@ -12,36 +14,14 @@ export const MAX_REQUEST_DEPTH = 8;
 /** Problems named in one error answer; the rest are counted. */
 export const MAX_REPORTED_ISSUES = 20;
 
-export type ShapeVerdict = { ok: true } | { ok: false; reason: string };
+export type ShapeVerdict = JsonShapeVerdict;
 
 const OK: ShapeVerdict = { ok: true };
 const tooMany: ShapeVerdict = { ok: false, reason: `has more than ${MAX_REQUEST_MEMBERS} fields` };
-const tooDeep: ShapeVerdict = { ok: false, reason: `nests deeper than ${MAX_REQUEST_DEPTH} levels` };
 
-/**
- * Counts JSON members (`:` outside strings) and nesting without parsing; stops at the first limit, so a
- * megabyte of keys costs as much as the first few hundred bytes.
- */
-export function jsonShape(bytes: Uint8Array): ShapeVerdict {
-  let members = 0;
-  let items = 0;
-  let depth = 0;
-  let inString = false;
-  // Bytes, not characters: every byte of a multi-byte UTF-8 sequence is >= 0x80, so none looks like syntax.
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i] as number;
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x3a) {
-      if (++members > MAX_REQUEST_MEMBERS) return tooMany;
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_REQUEST_DEPTH) return tooDeep;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-    else if (c === 0x2c && ++items > MAX_REQUEST_MEMBERS) return tooMany; // array items count too
-  }
-  return OK;
+/** A JSON request body: at most {@link MAX_REQUEST_MEMBERS} members, {@link MAX_REQUEST_DEPTH} levels. */
+export function jsonRequestShape(bytes: Uint8Array): ShapeVerdict {
+  return jsonShape(bytes, { maxDepth: MAX_REQUEST_DEPTH, maxMembers: MAX_REQUEST_MEMBERS });
 }
 
 /** Counts XML tags (`<`); every element has two, the declaration one. */

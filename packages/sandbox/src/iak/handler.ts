@@ -2,7 +2,7 @@ import { IAK_SIGN_EXTRA, verifyIakSign } from '@billerkit/signing';
 import { iakResponseCodes, iakTestNumbers } from '@billerkit/specs';
 import { iakCommands, validate } from '@billerkit/validators';
 import type { IakSandboxCredentials } from '../credentials.js';
-import { capIssues, fieldsWithUnsafeCharacters, jsonShape, xmlShape } from '../limits.js';
+import { capIssues, fieldsWithUnsafeCharacters, jsonRequestShape, xmlShape } from '../limits.js';
 import { SandboxStateError, type StateResult, type StatefulProvider } from '../provider.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from '../types.js';
 import { buildBill, type IakInquiryExtras, receiptLines } from './bills.js';
@@ -382,7 +382,7 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     if (request.method !== 'POST') return withHeader(reply.code(IAK_RC.pageNotFound, undefined, {}, 405), 'allow', 'POST');
     if (format === undefined) return reply.refused({ 'content-type': ['must be application/json, application/xml or text/xml'] });
     // Bounded before any parser runs: a body of a hundred thousand keys is refused after its first few hundred bytes.
-    const shape = (format === 'json' ? jsonShape : xmlShape)(request.body);
+    const shape = (format === 'json' ? jsonRequestShape : xmlShape)(request.body);
     if (!shape.ok) return reply.refused({ body: [shape.reason] });
     const parsed = parseBody(format, request.body);
     if (!parsed.ok) return reply.refused({ body: [parsed.reason] });

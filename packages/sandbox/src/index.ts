@@ -30,7 +30,8 @@ export {
 } from './faults.js';
 export { INSPECTION_ROUTES } from './inspection.js';
 export { SandboxStateError, type StatefulProvider, type StateResult } from './provider.js';
-export { type Sandbox, type SandboxLogger, type SandboxOptions, type SandboxStats, startSandbox } from './sandbox.js';
+export { type SandboxLogger, type SandboxOptions } from './options.js';
+export { type Sandbox, type SandboxStats, startSandbox } from './sandbox.js';
 export type {
   IdSource,
   ProviderContext,

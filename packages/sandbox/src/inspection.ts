@@ -26,7 +26,7 @@ export interface InspectionDeps {
   balances(): { espay: bigint; iak: bigint };
   reset(): void;
   setState(provider: 'espay' | 'iak', state: string, params: Record<string, unknown>): Promise<Record<string, unknown>>;
-  stats(): { requests: number; internalErrors: number };
+  stats(): { requests: number; internalErrors: number; connections: number };
   clock: AdjustableClock;
 }
 

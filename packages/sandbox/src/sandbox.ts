@@ -11,72 +11,16 @@ import { handleInspection } from './inspection.js';
 import { providerOfPath, type ProviderShapes, type StatefulProvider } from './provider.js';
 import { DEFAULT_RETENTION, type ProviderContext, type SandboxRequest, type SandboxResponse, type SandboxRetention, type SandboxTransaction } from './types.js';
 import { ESPAY_RQ_DATETIME_WINDOW_MS } from '@billerkit/signing';
-
-export interface SandboxLogger {
-  error(message: string, details?: Record<string, unknown>): void;
-}
-
-export interface SandboxOptions {
-  /** Interface to listen on; loopback unless set explicitly. */
-  host?: string;
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  credentials?: SandboxCredentialsOverride;
-  /**
-   * Seeded ids and a frozen clock (2025-01-01 10:00 WIB unless `clock` says otherwise): two runs with the
-   * same requests give the same ids and timestamps. `true` uses the seed `"billerkit"`.
-   */
-  deterministic?: boolean | { seed: string };
-  /** A function read on every use, or a fixed start that moves only through `advanceClock` / `setClock`. */
-  clock?: ClockOption;
-  /** Pending payments settle after this many status checks or this many milliseconds, whichever comes first. */
-  settle?: { afterChecks?: number; afterMs?: number };
-  /** Which generation of IAK's published test numbers is active. */
-  iakTestNumberGeneration?: 'seed' | 'newer';
-  /** Starting deposit balances in minor units (sen); bigint or a digit string. */
-  initialBalances?: { espay?: bigint | string; iak?: bigint | string };
-  /** Per-run faults: a function of the request or a probability list. A request's `x-sandbox-fault` header wins. */
-  faults?: FaultPlan;
-  /** Upper bound of any injected latency (default 10 000 ms). */
-  maxLatencyMs?: number;
-  /** Largest accepted request body (default 64 KiB); a longer one is read to its end (up to 4 MiB) and refused. */
-  maxBodyBytes?: number;
-  /** Time allowed for receiving a whole request and for a provider to answer it (default 30 000 ms). */
-  requestTimeoutMs?: number;
-  /** Espay request bodies are checked against the strict profile by default (the documented contract). */
-  espayRequestProfile?: 'strict' | 'tolerant';
-  /** Same for IAK request bodies. */
-  iakRequestProfile?: 'strict' | 'tolerant';
-  /** Where unexpected exceptions are reported; defaults to stderr. Never receives request bodies. */
-  logger?: SandboxLogger;
-  /**
-   * A connection with no traffic either way for this long is closed: a client that stops reading its
-   * answer, or sends nothing (default 15 000 ms; always longer than `maxLatencyMs`).
-   */
-  idleTimeoutMs?: number;
-  /**
-   * How far an Espay `rq_datetime` may lie from the sandbox clock, either way (default 5 minutes with the
-   * system clock). `false` turns the check off; it is off by default when the clock is frozen or the
-   * caller's (deterministic mode, `clock`), since the clients' clocks then disagree with the sandbox's.
-   */
-  espayRqDatetimeWindowMs?: number | false;
-  /** How much state is kept before the oldest is forgotten (see {@link DEFAULT_RETENTION}). */
-  retention?: Partial<SandboxRetention>;
-  /**
-   * IAK's test host answers a test number the same way every time, paid or not. By default the sandbox
-   * remembers payments, so a paid bill answers "already paid" (`01`) until reset; `true` restores the
-   * stateless behaviour.
-   */
-  iakStatelessTestNumbers?: boolean;
-  /** Host names (besides `localhost` and IP literals) under which `/__sandbox/*` may be reached, e.g. a container name. */
-  allowedHosts?: readonly string[];
-}
+import { balanceOption, DEFAULTS, positiveInt, type SandboxLogger, type SandboxOptions, stderrLogger } from './options.js';
+import { StateFile } from './persistence.js';
 
 export interface SandboxStats {
   /** Provider requests received (inspection calls excluded). */
   requests: number;
   /** Exceptions that escaped a provider and were turned into its error shape; stays 0 in a healthy run. */
   internalErrors: number;
+  /** Connections open right now (idle ones are closed after `idleTimeoutMs`). */
+  connections: number;
 }
 
 export interface Sandbox {
@@ -97,41 +41,6 @@ export interface Sandbox {
   setState(provider: 'espay' | 'iak', state: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
   stats(): SandboxStats;
 }
-
-const DEFAULTS = {
-  host: '127.0.0.1',
-  maxLatencyMs: 10_000,
-  // Real requests of either provider are a few hundred bytes; Espay payments with bill data a few kB.
-  maxBodyBytes: 64 * 1024,
-  /** Past this much (or 8 × maxBodyBytes) an over-long body is not drained but the connection closed. */
-  minDrainBytes: 4 * 1024 * 1024,
-  requestTimeoutMs: 30_000,
-  settleAfterChecks: 2,
-  settleAfterMs: 60_000,
-  initialBalanceMinor: 1_000_000_000n, // Rp 10,000,000.00
-  closeGraceMs: 1_000,
-  idleTimeoutMs: 15_000,
-};
-
-const stderrLogger: SandboxLogger = {
-  error(message, details) {
-    console.error(`[billerkit-sandbox] ${message}`, details ?? '');
-  },
-};
-
-function balanceOption(value: bigint | string | undefined, name: string): bigint {
-  if (value === undefined) return DEFAULTS.initialBalanceMinor;
-  if (typeof value === 'bigint' && value >= 0n) return value;
-  if (typeof value === 'string' && /^[0-9]{1,30}$/.test(value)) return BigInt(value);
-  throw new TypeError(`startSandbox: initialBalances.${name} must be a non-negative bigint or digit string (minor units)`);
-}
-
-function positiveInt(value: number | undefined, fallback: number, name: string, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) throw new TypeError(`startSandbox: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
-  return value;
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? DEFAULTS.host;
   const port = positiveInt(options.port, 0, 'port', true);
@@ -195,9 +104,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     iak: { bodyTooLarge: iakBodyTooLarge, internalError: iakInternalError },
   };
 
-  const stats: SandboxStats = { requests: 0, internalErrors: 0 };
+  const stats: SandboxStats = { requests: 0, internalErrors: 0, connections: 0 };
   const sleepers = new Set<() => void>();
   let closing = false;
+
+  if (options.stateFile !== undefined && (typeof options.stateFile !== 'string' || options.stateFile === '')) {
+    throw new TypeError('startSandbox: stateFile must be a file path');
+  }
+  const stateFile = options.stateFile === undefined ? undefined : new StateFile(options.stateFile);
+  const saved = stateFile?.load();
+  if (saved) {
+    espay.restore(saved.espay);
+    iak.restore(saved.iak);
+  }
+  /** Saves the state when a file is configured; a failed save is reported, the answer still goes out. */
+  const persist = () => {
+    if (!stateFile) return;
+    try {
+      stateFile.save({ version: 1, espay: espay.snapshot(), iak: iak.snapshot() });
+    } catch (error) {
+      stats.internalErrors += 1;
+      logger.error('could not write the state file', { path: stateFile.path, error: (error as Error).message });
+    }
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -216,13 +145,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ids.reset();
       clock.rewind();
     }
+    persist();
   };
 
   const setState = async (provider: 'espay' | 'iak', state: string, params: Record<string, unknown> = {}) => {
     const target = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
     if (!target) throw new TypeError(`setState: unknown provider ${JSON.stringify(provider)}`);
     if (typeof target.setState !== 'function') throw new TypeError(`setState: the ${provider} provider has no named states`);
-    return await target.setState(state, params);
+    const result = await target.setState(state, params);
+    persist();
+    return result;
   };
 
   const dispatch = async (request: SandboxRequest): Promise<SandboxResponse | undefined> => {
@@ -292,6 +224,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       response = provider ? shapes[provider].internalError(request) : json(500, { error: 'internal sandbox error' });
     }
     response ??= { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not Found' };
+    // Before the answer goes out: a client that got an answer finds its effect after a restart.
+    persist();
 
     if (faults.terminal === 'drop-after-record') {
       req.socket.destroy();
@@ -351,6 +285,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // Inactivity either way (a client that stops reading its answer, or sends nothing) closes the socket.
   server.setTimeout(idleTimeoutMs);
+  server.on('connection', (socket) => {
+    stats.connections += 1;
+    socket.once('close', () => {
+      stats.connections -= 1;
+    });
+  });
   server.keepAliveTimeout = Math.min(5_000, idleTimeoutMs);
 
   const allTransactions = () =>
@@ -377,6 +317,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
+        persist();
         for (const wake of [...sleepers]) wake();
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -19,7 +19,7 @@ import {
   registeredProductsAnswer,
   transactionInfo,
 } from './operations.js';
-import { EspayStore, type EspayTransaction } from './store.js';
+import { EspayStore, type EspayStoreSnapshot, type EspayTransaction } from './store.js';
 import type { EspayInquiryOutcome, EspayPaymentOutcome } from './test-orders.js';
 import { errorAnswer, espayJson } from './wire.js';
 
@@ -88,6 +88,9 @@ const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['data', 'additional_data'
 export interface EspayProvider extends StatefulProvider, ProviderShapes {
   readonly provider: 'espay';
   setState(state: string, params: Record<string, unknown>): StateResult;
+  /** The state a state file keeps (deposit, payments, used rq_uuids). */
+  snapshot(): EspayStoreSnapshot;
+  restore(snapshot: EspayStoreSnapshot): void;
 }
 
 /** Constant-time string comparison that does not leak the length either (both sides hashed first). */
@@ -337,6 +340,8 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     reset() {
       store.reset();
     },
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot),
     setState,
     bodyTooLarge(_request, maxBytes) {
       return errorAnswer({ rqUuid: undefined, at: safeNow(), code: CODES.invalidRequest, message: `Invalid request: body larger than ${maxBytes} bytes` }, 413);

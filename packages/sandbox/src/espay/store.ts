@@ -32,6 +32,15 @@ export interface ForcedOutcome {
   payment?: EspayPaymentOutcome;
 }
 
+type Stored<T> = { [K in keyof T]: T[K] extends bigint | Date ? string : T[K] };
+
+/** The Espay state as JSON (bigints and dates as strings). */
+export interface EspayStoreSnapshot {
+  balanceMinor: string;
+  usedUuids: Array<[string, string]>;
+  transactions: Array<Stored<EspayTransaction>>;
+}
+
 /** Same order_id + product within this window answers 610 (the message says 5 minutes). */
 export const SAME_TRANSACTION_WINDOW_MS = 5 * 60_000;
 
@@ -106,6 +115,14 @@ export class EspayStore {
     evictOldest(this.byRef, this.retention.payments);
   }
 
+  /** A ref_id from `next` that no kept transaction has (ids restart after a restore in deterministic mode). */
+  freshRefId(next: () => string): string {
+    for (;;) {
+      const refId = next();
+      if (!this.byRef.has(refId)) return refId;
+    }
+  }
+
   transaction(refId: string): EspayTransaction | undefined {
     return this.byRef.get(refId);
   }
@@ -144,6 +161,24 @@ export class EspayStore {
   /** Settles every pending payment whose time has come; called before each request and each inspection. */
   settleDue(now: Date): void {
     for (const t of this.byRef.values()) this.settle(t, now);
+  }
+
+  /** What `--state-file` keeps: deposit, payments and used rq_uuids (open inquiries and forced answers are not kept). */
+  snapshot(): EspayStoreSnapshot {
+    return {
+      balanceMinor: this.balanceMinor.toString(),
+      usedUuids: [...this.usedUuids].map(([id, at]) => [id, at.toISOString()]),
+      transactions: [...this.byRef.values()].map((t) => ({ ...t, amountMinor: t.amountMinor.toString(), createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() })),
+    };
+  }
+
+  restore(snapshot: EspayStoreSnapshot): void {
+    this.reset();
+    this.balanceMinor = BigInt(snapshot.balanceMinor);
+    for (const [id, at] of snapshot.usedUuids) this.usedUuids.set(id, new Date(at));
+    for (const t of snapshot.transactions) {
+      this.byRef.set(t.refId, { ...t, amountMinor: BigInt(t.amountMinor), createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt) });
+    }
   }
 
   list(): SandboxTransaction[] {

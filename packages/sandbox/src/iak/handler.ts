@@ -10,7 +10,7 @@ import { IAK_RC, messageOf } from './codes.js';
 import { amount, rupiah } from './money.js';
 import { findProduct, IAK_PRICELIST_TYPES, IAK_PRODUCTS, type IakProduct } from './products.js';
 import { receiptData, receiptPdf } from './receipt.js';
-import { type IakPayment, type IakRecord, IakStore, wibDateTime, ymdHis } from './store.js';
+import { type IakPayment, type IakRecord, IakStore, type IakStoreSnapshot, wibDateTime, ymdHis } from './store.js';
 import { type IakGeneration, type IakScenario, type IakTestNumberRow, IakTestNumbers } from './test-numbers.js';
 import { envelope, fallbackFormat, formatOfMediaType, type IakFormat, mediaTypeOf, parseBody } from './wire.js';
 
@@ -64,6 +64,9 @@ export interface IakProvider extends StatefulProvider {
   testNumbers(generation?: IakGeneration): IakTestNumberRow[];
   /** The generation in use (the context's, unless a provider state switched it). */
   generation(): IakGeneration;
+  /** The state a state file keeps (deposit, inquiries and payments). */
+  snapshot(): IakStoreSnapshot;
+  restore(snapshot: IakStoreSnapshot): void;
 }
 
 const BILL_CHECK = /^\/api\/v1\/bill\/check\/?$/;
@@ -550,6 +553,8 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
       store.reset();
       generation = ctx.iakTestNumberGeneration;
     },
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot, findProduct),
     setState,
     applyState: setState,
     testNumbers: (g) => table.rows(g),

@@ -60,6 +60,12 @@ export interface IakStoreOptions {
   statelessTestNumbers?: boolean;
 }
 
+/** The IAK state as JSON-ready data (dates are revived on restore, bigints by the snapshot file's codec). */
+export interface IakStoreSnapshot {
+  balance: string;
+  records: Array<Omit<IakRecord, 'product'> & { product: string }>;
+}
+
 /** What makes two inquiries the same bill: product, customer number and period. */
 export function billKey(record: Pick<IakRecord, 'product' | 'hp' | 'bill'>): string {
   return `${record.product.code}\u0000${record.hp}\u0000${record.bill.period}`;
@@ -210,6 +216,28 @@ export class IakStore {
       // A payment that failed leaves its bill unpaid.
       const key = billKey(record);
       if (this.paidBills.get(key) === record) this.paidBills.delete(key);
+    }
+  }
+
+  /**
+   * What `--state-file` keeps: the deposit and every record (inquiries and payments), products by code.
+   * Bigints inside bills are tagged by {@link snapshotJson}.
+   */
+  snapshot(): IakStoreSnapshot {
+    return {
+      balance: this.balance.toString(),
+      records: [...this.byTrId.values()].map((record) => ({ ...record, product: record.product.code })),
+    };
+  }
+
+  restore(snapshot: IakStoreSnapshot, productByCode: (code: string) => IakProduct | undefined): void {
+    this.reset();
+    this.balance = BigInt(snapshot.balance);
+    for (const stored of snapshot.records) {
+      const product = productByCode(stored.product);
+      if (!product) continue; // a product the catalogue no longer has
+      const payment = stored.payment && { ...stored.payment, paidAt: new Date(stored.payment.paidAt), updatedAt: new Date(stored.payment.updatedAt) };
+      this.add({ ...stored, product, inquiredAt: new Date(stored.inquiredAt), ...(payment ? { payment } : {}) });
     }
   }
 

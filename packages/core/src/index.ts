@@ -70,6 +70,7 @@ export {
   type RedactorOptions,
   redact,
   redactValue,
+  SHORT_SECRET_CHARS,
 } from './redact.js';
 export {
   backoffDelay,

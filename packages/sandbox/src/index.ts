@@ -30,7 +30,7 @@ export {
 } from './faults.js';
 export { INSPECTION_ROUTES } from './inspection.js';
 export { SandboxStateError, type StatefulProvider, type StateResult } from './provider.js';
-export { type SandboxLogger, type SandboxOptions } from './options.js';
+export type { SandboxLogger, SandboxOptions } from './options.js';
 export { type Sandbox, type SandboxStats, startSandbox } from './sandbox.js';
 export type {
   IdSource,

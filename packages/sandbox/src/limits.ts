@@ -52,8 +52,10 @@ export function formShape(bytes: Buffer): ShapeVerdict {
  * Characters no field of either provider may hold: C0/C1 controls (NUL included) and the Unicode
  * bidirectional controls (a right-to-left override makes `order_id` display as something it is not).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 /** The same, minus tab, line feed and carriage return: what JSON text fields (Espay `data`) may hold. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what this pattern is for
 const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/;
 
 /**

@@ -1,17 +1,17 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AdjustableClock, type ClockOption, SandboxIds, seededRandom } from './clock.js';
-import { resolveCredentials, type SandboxCredentials, type SandboxCredentialsOverride } from './credentials.js';
+import { AdjustableClock, SandboxIds, seededRandom } from './clock.js';
+import { resolveCredentials, type SandboxCredentials } from './credentials.js';
 import { createEspayProvider, type EspayProvider } from './espay/index.js';
-import { checkFaultPlan, type FaultPlan, FaultSyntaxError, faultsFor, type ResolvedFaults } from './faults.js';
+import { checkFaultPlan, FaultSyntaxError, faultsFor, type ResolvedFaults } from './faults.js';
 import { json, readBody, send } from './http.js';
 import { iakBodyTooLarge, iakInternalError } from './iak-fallback.js';
 import { createIakProvider, type IakProvider } from './iak/index.js';
 import { handleInspection } from './inspection.js';
 import { providerOfPath, type ProviderShapes, type StatefulProvider } from './provider.js';
-import { DEFAULT_RETENTION, type ProviderContext, type SandboxRequest, type SandboxResponse, type SandboxRetention, type SandboxTransaction } from './types.js';
 import { ESPAY_RQ_DATETIME_WINDOW_MS } from '@billerkit/signing';
-import { balanceOption, DEFAULTS, positiveInt, type SandboxLogger, type SandboxOptions, stderrLogger } from './options.js';
+import { DEFAULT_RETENTION, type ProviderContext, type SandboxRequest, type SandboxResponse, type SandboxRetention, type SandboxTransaction } from './types.js';
+import { balanceOption, DEFAULTS, positiveInt, type SandboxOptions, stderrLogger } from './options.js';
 import { StateFile } from './persistence.js';
 
 export interface SandboxStats {

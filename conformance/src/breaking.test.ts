@@ -116,7 +116,7 @@ describe('a provider that answers wrongly', () => {
   });
 
   it('a sandbox whose inquiry answers a wrongly formatted bill_amount fails verification and scenarios, naming the operation and field', async () => {
-    const sandbox: Sandbox = await startSandbox({ deterministic: true });
+    const sandbox: Sandbox = await startSandbox({ deterministic: true, iakStatelessTestNumbers: true });
     cleanups.push(() => sandbox.close());
     const proxy = await startRewritingProxy(sandbox.url, {
       // The documentation's "150.000,00" style instead of the digit string every sample shows.

@@ -40,7 +40,7 @@ describe('--target against a sandbox in another process', () => {
   let remote: SandboxProcess;
 
   beforeAll(async () => {
-    remote = await startSandboxProcess(['--deterministic']);
+    remote = await startSandboxProcess(['--deterministic', '--iak-stateless']);
     cleanups.push(() => remote.stop());
   });
 
@@ -77,7 +77,7 @@ describe('--target against a sandbox in another process', () => {
 
 describe('--target against a host without the sandbox state API', () => {
   it('verifies what needs no provider state and skips the rest with the reason', async () => {
-    const fresh = await startSandboxProcess(['--deterministic']);
+    const fresh = await startSandboxProcess(['--deterministic', '--iak-stateless']);
     cleanups.push(() => fresh.stop());
     // What a real provider host looks like from here: the providers' paths, no /__sandbox routes.
     const host = await startRewritingProxy(fresh.url, { hide: (path) => path.startsWith('/__sandbox') });
@@ -109,7 +109,7 @@ describe('--target against a host without the sandbox state API', () => {
   });
 
   it('only the given provider is tested; the other is skipped with the reason', async () => {
-    const fresh = await startSandboxProcess(['--deterministic']);
+    const fresh = await startSandboxProcess(['--deterministic', '--iak-stateless']);
     cleanups.push(() => fresh.stop());
     const { result } = await runConformance({
       targets: [`iak=${fresh.url}`],

@@ -21,7 +21,7 @@ export interface SandboxProcess {
 }
 
 /** Starts the sandbox CLI (`packages/sandbox/dist/cli.js`) as its own process and waits for its URL. */
-export function startSandboxProcess(args: readonly string[] = ['--deterministic']): Promise<SandboxProcess> {
+export function startSandboxProcess(args: readonly string[] = ['--deterministic', '--iak-stateless']): Promise<SandboxProcess> {
   const cli = join(REPO_DIR, 'packages', 'sandbox', 'dist', 'cli.js');
   const child = spawn(process.execPath, [cli, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {

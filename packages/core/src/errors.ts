@@ -58,8 +58,17 @@ export const MAX_RAW_BODY_CHARS = 8192;
 
 const defaultRedactor = createRedactor();
 
-function cut(text: string): string {
-  return text.length > MAX_RAW_BODY_CHARS ? `${text.slice(0, MAX_RAW_BODY_CHARS)}…[truncated ${text.length - MAX_RAW_BODY_CHARS} chars]` : text;
+/** Characters past the kept part that are redacted with it, so that a secret straddling the cut is still found whole. */
+const REDACTION_MARGIN = 1024;
+
+/**
+ * The kept part of a raw body, redacted. Only the kept part (plus a margin) goes through the redactor: a
+ * multi-megabyte answer costs no more than an 8 kB one.
+ */
+function keptBody(text: string, r: Redactor): string {
+  if (text.length <= MAX_RAW_BODY_CHARS) return r(text);
+  const redacted = r(text.slice(0, MAX_RAW_BODY_CHARS + REDACTION_MARGIN)).slice(0, MAX_RAW_BODY_CHARS);
+  return `${redacted}…[truncated ${text.length - MAX_RAW_BODY_CHARS} chars]`;
 }
 
 function brandNames(target: object): string[] {
@@ -93,7 +102,7 @@ export class BillerkitError extends Error {
     this.code = options.code ?? null;
     this.providerMessage = options.providerMessage == null ? null : r(options.providerMessage);
     this.httpStatus = options.httpStatus ?? null;
-    this.rawBody = options.rawBody == null ? null : cut(r(options.rawBody));
+    this.rawBody = options.rawBody == null ? null : keptBody(options.rawBody, r);
     this.kind = options.kind ?? 'provider';
     this.request = options.request ? redactSummary(options.request, r) : undefined;
   }
@@ -250,6 +259,26 @@ export class MalformedResponseError extends BillerkitError {
   static override readonly brand: string = 'MalformedResponseError';
   constructor(options: ErrorSubclassOptions) {
     super({ ...options, kind: options.kind ?? 'malformed_response' });
+  }
+}
+
+export interface ResponseMismatchErrorOptions extends ErrorSubclassOptions {
+  /** What does not fit, one line each (field names and the request's own references, never secrets). */
+  problems: readonly string[];
+}
+
+/**
+ * A well-formed answer that does not fit the request: an echoed reference (rq_uuid, order_id, ref_id,
+ * tr_id) names another request, a required field is missing, or the amounts do not add up. It is never a
+ * success; a payment that got one has an unknown outcome, to be settled by a status check.
+ */
+export class ResponseMismatchError extends MalformedResponseError {
+  static override readonly brand: string = 'ResponseMismatchError';
+  readonly problems: readonly string[];
+  constructor(options: ResponseMismatchErrorOptions) {
+    super(options);
+    const r = options.redactor ?? createRedactor({ secrets: options.secrets ?? [] });
+    this.problems = Object.freeze(options.problems.map((p) => r(p)));
   }
 }
 

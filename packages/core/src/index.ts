@@ -12,6 +12,8 @@ export {
   InsufficientBalanceError,
   isBillerkitError,
   MalformedResponseError,
+  ResponseMismatchError,
+  type ResponseMismatchErrorOptions,
   type Provider,
   ProviderError,
   RequestAbortedError,
@@ -68,6 +70,7 @@ export {
   type RedactorOptions,
   redact,
   redactValue,
+  SHORT_SECRET_CHARS,
 } from './redact.js';
 export {
   backoffDelay,
@@ -86,7 +89,17 @@ export {
   type TransportResponse,
 } from './transport.js';
 export { parseBaseUrl } from './base-url.js';
-export { assertNotUnauthorized, looksLikeHtml, type ParseContext, parseJsonBody } from './response.js';
+export { ANSWER_SHAPE_LIMITS, type JsonShapeLimits, type JsonShapeVerdict, jsonShape } from './json-shape.js';
+export {
+  assertAnswerFits,
+  assertNotUnauthorized,
+  echoProblems,
+  looksLikeHtml,
+  missingProblems,
+  type ParseContext,
+  parseJsonBody,
+  sumProblems,
+} from './response.js';
 export { type CheckOptions, type ClientValidation, clientValidation, type SpecChecks, specChecks, type ValidateMode } from './validation.js';
 export {
   type ConfirmedPayment,

@@ -42,8 +42,10 @@ describe('classifyEspay (catalogue-driven)', () => {
     expect(classify('0000', 'INPROSES').outcome).toBe('pending');
     expect(classify('0000', null).outcome).toBe('success');
   });
-  it('short numeric codes fall back to the zero-padded entry', () => {
-    expect(classify(14)).toMatchObject({ outcome: 'failed', kind: 'not_found', code: '14', known: true });
+  it('codes are compared as sent: no zero-padding (0, "0", "00" are not 0000; 14 is not 0014)', () => {
+    for (const code of [0, '0', '00', '000', ' 0 ']) expect(classify(code, 'Success')).toMatchObject({ outcome: 'failed', kind: 'provider', known: false });
+    expect(classify(14)).toMatchObject({ outcome: 'failed', kind: 'provider', code: '14', known: false });
+    expect(classify('0014')).toMatchObject({ outcome: 'failed', kind: 'not_found', code: '0014', known: true });
   });
   it('retry-after becomes failed with retryAfter seconds read from the text', () => {
     expect(classify(610, 'Anda bisa melakukan transaksi yang sama setelah 5 menit')).toMatchObject({ outcome: 'failed', kind: 'throttled', retryAfter: 300 });
@@ -62,10 +64,12 @@ describe('IAK classifiers', () => {
     { code: '39', message: 'PENDING', outcome: 'pending', kind: null },
     { code: '01', message: 'INVOICE HAS BEEN PAID', outcome: 'failed', kind: 'already_paid' },
   ]);
-  it('looks codes up with two-digit padding', () => {
+  it('looks codes up as sent, without padding', () => {
     expect(iak('00').outcome).toBe('success');
-    expect(iak(0).outcome).toBe('success');
-    expect(iak(1)).toMatchObject({ outcome: 'failed', kind: 'already_paid', code: '1' });
+    expect(iak(0)).toMatchObject({ outcome: 'failed', kind: 'provider', code: '0', known: false });
+    expect(iak('0')).toMatchObject({ outcome: 'failed', known: false });
+    expect(iak(1)).toMatchObject({ outcome: 'failed', kind: 'provider', code: '1', known: false });
+    expect(iak('01')).toMatchObject({ outcome: 'failed', kind: 'already_paid', code: '01' });
     expect(iak('77')).toMatchObject({ outcome: 'failed', kind: 'provider', known: false });
   });
   it('status values accept numbers and strings', () => {

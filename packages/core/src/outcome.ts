@@ -85,17 +85,11 @@ export function parseRetryAfter(text: string | null | undefined): number | undef
   return n;
 }
 
-function lookupCandidates(code: string, width: number): string[] {
-  const out = [code];
-  if (/^\d+$/.test(code) && code.length < width) out.push(code.padStart(width, '0'));
-  return out;
-}
-
 export type EspayClassifier = (errorCode: unknown, desc?: string | null) => Classification;
 
 /**
- * Builds an Espay classifier over a catalogue. Lookup tries the normalised code, then (for short
- * numeric codes) the code zero-padded to four digits. An entry with `descPattern` that matches the
+ * Builds an Espay classifier over a catalogue. Codes are looked up as the provider sent them (trimmed,
+ * numbers as their digits): `0`, `"0"` and `"00"` are not `0000`, and an unknown code is a failure. An entry with `descPattern` that matches the
  * description wins over the plain entry of the same code. Unknown codes are failed/provider.
  */
 export function createEspayClassifier(catalogue: readonly EspayErrorCodeEntry[]): EspayClassifier {
@@ -109,14 +103,9 @@ export function createEspayClassifier(catalogue: readonly EspayErrorCodeEntry[])
   return (errorCode, desc) => {
     const code = normaliseCode(errorCode);
     if (code === null) return { outcome: 'failed', kind: 'provider', code: null, known: false };
-    for (const candidate of lookupCandidates(code, 4)) {
-      const slot = byCode.get(candidate);
-      if (!slot) continue;
-      const text = desc ?? '';
-      const entry = slot.patterned.find((p) => p.re.test(text))?.entry ?? slot.plain;
-      if (!entry) continue;
-      return fromEntry(entry.outcome, entry.kind, entry.meaning, code, desc);
-    }
+    const slot = byCode.get(code);
+    const entry = slot ? (slot.patterned.find((p) => p.re.test(desc ?? ''))?.entry ?? slot.plain) : undefined;
+    if (entry) return fromEntry(entry.outcome, entry.kind, entry.meaning, code, desc);
     return { outcome: 'failed', kind: 'provider', code, known: false };
   };
 }
@@ -143,17 +132,15 @@ function fromEntry(
 
 export type IakClassifier = (responseCode: unknown) => Classification;
 
-/** Builds an IAK classifier; short numeric codes are also looked up zero-padded to two digits (`1` → `"01"`). */
+/** Builds an IAK classifier; codes are looked up as sent (`1` is not `"01"`: an unknown code is a failure). */
 export function createIakClassifier(catalogue: readonly IakResponseCodeEntry[]): IakClassifier {
   const byCode = new Map<string, IakResponseCodeEntry>();
   for (const entry of catalogue) if (!byCode.has(entry.code)) byCode.set(entry.code, entry);
   return (responseCode) => {
     const code = normaliseCode(responseCode);
     if (code === null) return { outcome: 'failed', kind: 'provider', code: null, known: false };
-    for (const candidate of lookupCandidates(code, 2)) {
-      const entry = byCode.get(candidate);
-      if (entry) return fromEntry(entry.outcome, entry.kind, entry.message, code, undefined);
-    }
+    const entry = byCode.get(code);
+    if (entry) return fromEntry(entry.outcome, entry.kind, entry.message, code, undefined);
     return { outcome: 'failed', kind: 'provider', code, known: false };
   };
 }

@@ -19,6 +19,7 @@ import {
   MalformedResponseError,
   ProviderError,
   RequestAbortedError,
+  ResponseMismatchError,
   TimeoutError,
   ValidationError,
 } from './errors.js';
@@ -228,6 +229,8 @@ export async function confirmPayment<P, S, R>(options: ConfirmPaymentOptions<P, 
       if (deadline.aborted) return unknown(`deadline of ${deadlineMs} ms passed before the payment status was final`);
       if (options.signal?.aborted) return unknown('aborted by the caller before the payment status was known');
       if (error instanceof RequestAbortedError) return unknown(`status check aborted: ${error.message}`);
+      // An answer about another payment, or missing what identifies it, settles nothing; asking again is no better.
+      if (error instanceof ResponseMismatchError) return unknown(`status answer does not fit the payment: ${error.message}`);
       if (!isTransientStatusError(error)) return unknown(`status check failed: ${error.message}`);
       log.debug('status check failed, will retry', { error: error.name, message: error.message });
       continue;

@@ -86,6 +86,16 @@ describe('redactValue / safe logger', () => {
     expect(() => throwing.debug('m', {})).not.toThrow();
   });
 
+  it('a short secret is removed as a word, never from inside other words (password "test" keeps "latest")', () => {
+    const r = createRedactor({ secrets: ['test'] });
+    expect(r('the latest attestation tested at test-time')).toBe('the latest attestation tested at [REDACTED]-time');
+    expect(r('password is test.')).toBe('password is [REDACTED].');
+    expect(r('{"note":"test"}')).toBe('{"note":"[REDACTED]"}');
+    // Long secrets are still removed wherever they appear, glued to other text or not.
+    const long = createRedactor({ secrets: ['s3cr3t-k3y-long'] });
+    expect(long('xxs3cr3t-k3y-longyy')).toBe('xx[REDACTED]yy');
+  });
+
   it('isSensitiveKey', () => {
     for (const k of ['password', 'api_key', 'apiKey', 'signatureKey', 'signature', 'sign', 'Authorization']) expect(isSensitiveKey(k)).toBe(true);
     for (const k of ['order_id', 'signed', 'designation']) expect(isSensitiveKey(k)).toBe(false);

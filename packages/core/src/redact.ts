@@ -59,6 +59,9 @@ export interface RedactorOptions {
 
 export type Redactor = (text: string) => string;
 
+/** Secret spellings shorter than this are matched as whole words only (see {@link createRedactor}). */
+export const SHORT_SECRET_CHARS = 8;
+
 function spellings(secret: string): string[] {
   const out = new Set<string>([secret]);
   out.add(encodeURIComponent(secret));
@@ -82,9 +85,14 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   for (const secret of options.secrets ?? []) {
     if (typeof secret === 'string' && secret.length > 0) for (const s of spellings(secret)) values.add(s);
   }
-  // Longest first, so that a secret containing another secret is removed whole.
+  // Longest first, so that a secret containing another secret is removed whole. A short value (a password
+  // like `test`) is removed only as a whole word: inside a longer word ("latest") it is not that secret, and
+  // cutting it out would garble the text for nothing.
   const sorted = [...values].sort((a, b) => b.length - a.length);
-  const valuePattern = sorted.length > 0 ? new RegExp(sorted.map(escapeRegExp).join('|'), 'g') : undefined;
+  const alternatives = sorted.map((value) =>
+    value.length >= SHORT_SECRET_CHARS ? escapeRegExp(value) : `(?<![A-Za-z0-9])${escapeRegExp(value)}(?![A-Za-z0-9])`,
+  );
+  const valuePattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : undefined;
 
   return (text: string): string => {
     if (typeof text !== 'string' || text.length === 0) return text;

@@ -3,25 +3,20 @@
  * a smaller bundle imports `createEspayConnection` and only the operations it calls instead.
  */
 import { connectEspay, type EspayClientOptions } from './connection.js';
-import {
-  balance,
-  type EspayBalanceResult,
-  type EspayConfirmedPayment,
-  type EspayInquiryResult,
-  type EspayPaymentResult,
-  type EspayProductsResult,
-  type EspayTransactionInfoResult,
-  type InquiryParams,
-  inquiry,
-  type PayAndConfirmParams,
-  type PayParams,
-  pay,
-  payAndConfirm,
-  registeredProducts,
-  type ToolParams,
-  type TransactionInfoParams,
-  transactionInfo,
-} from './operations.js';
+import { balance, inquiry, pay, payAndConfirm, registeredProducts, transactionInfo } from './operations.js';
+import type {
+  EspayBalanceResult,
+  EspayConfirmedPayment,
+  EspayInquiryResult,
+  EspayPaymentResult,
+  EspayProductsResult,
+  EspayTransactionInfoResult,
+  InquiryParams,
+  PayAndConfirmParams,
+  PayParams,
+  ToolParams,
+  TransactionInfoParams,
+} from './results.js';
 
 export interface EspayClient {
   readonly baseUrl: string;

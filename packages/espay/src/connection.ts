@@ -8,6 +8,7 @@
  * `console.log` nor `JSON.stringify` of the object can reach them.
  */
 import {
+  assertAnswerFits,
   type BillerkitError,
   type Classification,
   type ClientValidation,
@@ -284,8 +285,25 @@ export function espayFailure(c: EspayInternals, answer: EspayAnswer): BillerkitE
   });
 }
 
+/** Throws a ResponseMismatchError unless the cross-check of a success answer found nothing. */
+export function assertEspayFits(c: EspayInternals, answer: EspayAnswer, problems: readonly string[]): void {
+  assertAnswerFits(problems, answer.res, { provider: 'espay', redactor: c.redactor });
+}
+
 /** The fields every request starts with. */
+/**
+ * The fields every request starts with, under the rules the receiving side checks: an rq_uuid of printable
+ * characters (it is compared upper-cased, as the signature sees it, so ids that differ only in case are the
+ * same id), and an rq_datetime read from the clock now, at the moment of building the request, which Espay's
+ * side accepts only within `ESPAY_RQ_DATETIME_WINDOW_MS` of its own clock.
+ */
 export function commonFields(c: EspayInternals, rqUuid: string) {
   if (typeof rqUuid !== 'string' || rqUuid.length === 0 || rqUuid.length > 255) throw new TypeError('espay: rqUuid must be 1 to 255 characters');
-  return { rq_uuid: rqUuid, rq_datetime: jakartaDateTime(c.now()), sender_id: c.senderId, password: c.password };
+  if (!PRINTABLE_RQ_UUID.test(rqUuid)) throw new TypeError('espay: rqUuid must be printable ASCII without spaces (no control or bidirectional characters)');
+  const now = c.now();
+  if (!(now instanceof Date) || !Number.isFinite(now.getTime())) throw new TypeError('espay: the now() option must return a valid Date (it dates rq_datetime)');
+  return { rq_uuid: rqUuid, rq_datetime: jakartaDateTime(now), sender_id: c.senderId, password: c.password };
 }
+
+/** rq_uuid characters: printable ASCII, no space (what every documented rq_uuid uses). */
+const PRINTABLE_RQ_UUID = /^[\x21-\x7e]+$/;

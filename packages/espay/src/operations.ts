@@ -11,19 +11,29 @@
  */
 import {
   type BillerkitError,
-  type Classification,
-  type ConfirmedPayment,
   confirmPayment,
+  echoProblems,
   formatEspayAmount,
   type Minor,
-  type PollOptions,
+  missingProblems,
   ProviderError,
   parseEspayAmount,
   parseRupiahDecimal,
   type StatusStep,
+  sumProblems,
 } from '@billerkit/core';
 import { espaySignature } from '@billerkit/signing';
-import { commonFields, type EspayAnswer, type EspayConnection, type EspayInternals, espayFailure, espayInternals, optionalText, sendEspay } from './connection.js';
+import {
+  assertEspayFits,
+  commonFields,
+  type EspayAnswer,
+  type EspayConnection,
+  type EspayInternals,
+  espayFailure,
+  espayInternals,
+  optionalText,
+  sendEspay,
+} from './connection.js';
 import type {
   GetBalanceRequest,
   GetBalanceSuccess,
@@ -36,123 +46,23 @@ import type {
   PaymentReportRequest,
   PaymentReportSuccess,
 } from './generated/types.gen.js';
+import type {
+  EspayBalanceResult,
+  EspayConfirmedPayment,
+  EspayInquiryResult,
+  EspayPaymentResult,
+  EspayProductsResult,
+  EspayReferences,
+  EspayTransactionInfoResult,
+  InquiryParams,
+  PayAndConfirmParams,
+  PayParams,
+  ResultBase,
+  ToolParams,
+  TransactionInfoParams,
+  Wire,
+} from './results.js';
 
-/** An answer as received. Tolerant validation admits numbers where the contract says digit strings. */
-export type Wire<T> = { [K in keyof T]?: T[K] extends string | undefined ? T[K] | number : T[K] } & Record<string, unknown>;
-
-interface ResultBase<W> {
-  /** `error_code` as a string (`210` → `"210"`). */
-  errorCode: string;
-  /** `error_desc`, or `error_message` when Espay used that name. */
-  errorDesc: string | null;
-  rqUuid: string;
-  /** The answer as received (checked against the spec when the client has validators). */
-  raw: Wire<W>;
-  classification: Classification;
-}
-
-export interface EspayInquiryResult extends ResultBase<InquiryTransactionSuccess> {
-  outcome: 'success';
-  orderId: string;
-  productCode: string;
-  /** Total to pay (`amount`), minor units. Send it back as the payment amount. */
-  amount: Minor;
-  billAmount: Minor | undefined;
-  adminFee: Minor | undefined;
-  bankFee: Minor | undefined;
-  description: string | undefined;
-  /** The product `data` object, as received. */
-  data: Record<string, unknown> | undefined;
-  /** `data` serialised as JSON, what `pay()` sends back by default. */
-  dataJson: string | undefined;
-}
-
-export interface EspayPaymentResult extends ResultBase<PaymentReportSuccess> {
-  /** `pending` for `0000` + "Inproses" and `9999` (suspect): check with `transactionInfo` or use `payAndConfirm`. */
-  outcome: 'success' | 'pending';
-  orderId: string;
-  productCode: string;
-  /** The amount that was sent, minor units. */
-  amount: Minor;
-  /** Espay's reference, needed to look the payment up; may be missing from old-style answers. */
-  refId: string | undefined;
-  bankFee: Minor | undefined;
-  data: unknown;
-}
-
-export interface EspayTransactionInfoResult extends ResultBase<GetTransactionInfoSuccess> {
-  /** Status of the looked-up payment. */
-  outcome: 'success' | 'pending' | 'failed';
-  refId: string;
-  /** For `failed`: the typed error describing why the payment failed. */
-  error: BillerkitError | undefined;
-  amount: Minor | undefined;
-}
-
-export interface EspayBalanceResult extends ResultBase<GetBalanceSuccess> {
-  outcome: 'success';
-  /** Deposit balance, minor units (Espay sends rupiah with decimals, e.g. `"16127451.00"`). */
-  balance: Minor;
-}
-
-export interface EspayProductsResult extends ResultBase<GetRegisteredProductsSuccess> {
-  outcome: 'success';
-  /** Product codes, when the answer's `product` is a string or a list of strings/objects with a code. */
-  products: string[];
-  /** `product` as received: its shape is undocumented. */
-  product: unknown;
-}
-
-export interface InquiryParams {
-  productCode: string;
-  orderId: string;
-  /** Product-specific extra input (e.g. `{ amount: "10000000" }` for e-wallet top-ups): an object (JSON-encoded) or a JSON string. */
-  additionalData?: Record<string, unknown> | string;
-  rqUuid?: string;
-  signal?: AbortSignal;
-}
-
-export interface PayParams {
-  productCode?: string;
-  orderId?: string;
-  /** Amount in minor units (sen); defaults to the inquiry's `amount`. */
-  amount?: Minor;
-  /** `data` to send: object (JSON-encoded) or JSON string; defaults to the inquiry's `data`, unchanged. */
-  data?: Record<string, unknown> | string;
-  /** The inquiry this payment settles; supplies productCode, orderId, amount and data when not given. */
-  inquiry?: EspayInquiryResult;
-  rqUuid?: string;
-  signal?: AbortSignal;
-}
-
-export interface PayAndConfirmParams extends PayParams {
-  /** Deadline for the payment plus status polling. Default 120 s. */
-  deadlineMs?: number;
-  poll?: PollOptions;
-}
-
-export interface TransactionInfoParams {
-  refId: string;
-  rqUuid?: string;
-  signal?: AbortSignal;
-}
-
-export interface ToolParams {
-  rqUuid?: string;
-  signal?: AbortSignal;
-}
-
-export interface EspayReferences {
-  rq_uuid: string;
-  order_id: string;
-  product_code: string;
-  /** Wire amount (two implied decimals). */
-  amount: string;
-  /** Present when the payment answer carried one. */
-  ref_id?: string;
-}
-
-export type EspayConfirmedPayment = ConfirmedPayment<EspayPaymentResult, EspayTransactionInfoResult, EspayReferences>;
 
 /** Status-check failures that concern the lookup itself, not the payment looked up. */
 const REQUEST_LEVEL_KINDS = new Set(['auth', 'signature', 'validation', 'duplicate', 'throttled', 'timeout', 'not_found']);
@@ -202,14 +112,22 @@ export async function inquiry(connection: EspayConnection, params: InquiryParams
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
   const dataValue = wire['data'];
   const data = dataValue !== null && typeof dataValue === 'object' && !Array.isArray(dataValue) ? (dataValue as Record<string, unknown>) : undefined;
+  const amount = parseEspayAmount(wire['amount'], { field: 'amount' });
+  const billAmount = optionalAmount(wire['bill_amount'], 'bill_amount');
+  const adminFee = optionalAmount(wire['admin_fee'], 'admin_fee');
+  // The total must be the bill plus the fee; the BPJS Kesehatan sample's total is the bill alone (fee included).
+  assertEspayFits(c, answer, [
+    ...echoProblems(wire, { rq_uuid: rqUuid, order_id: orderId }, ['rq_uuid']),
+    ...sumProblems(['amount', amount], [['bill_amount', billAmount], ['admin_fee', adminFee]], billAmount === undefined ? [] : [billAmount]),
+  ]);
   return {
     outcome: 'success',
     ...resultBase<InquiryTransactionSuccess>(answer, rqUuid),
     orderId,
     productCode,
-    amount: parseEspayAmount(wire['amount'], { field: 'amount' }),
-    billAmount: optionalAmount(wire['bill_amount'], 'bill_amount'),
-    adminFee: optionalAmount(wire['admin_fee'], 'admin_fee'),
+    amount,
+    billAmount,
+    adminFee,
     bankFee: optionalAmount(wire['bankFee'], 'bankFee'),
     description: optionalText(wire['description']),
     data,
@@ -252,6 +170,11 @@ async function payOnce(c: EspayInternals, req: PaymentRequest, rqUuid: string, s
   });
   const { wire, classification } = answer;
   if (classification.outcome === 'failed') throw espayFailure(c, answer);
+  // A 0000 answer (Success or Inproses) identifies the payment by ref_id; only 9999 (suspect) comes without one.
+  assertEspayFits(c, answer, [
+    ...echoProblems(wire, { rq_uuid: rqUuid, order_id: orderId }, ['rq_uuid']),
+    ...(answer.code === '0000' ? missingProblems(wire, ['ref_id']) : []),
+  ]);
   return {
     outcome: classification.outcome,
     ...resultBase<PaymentReportSuccess>(answer, rqUuid),
@@ -291,6 +214,8 @@ async function transactionInfoOf(c: EspayInternals, params: TransactionInfoParam
     // Problems with the lookup itself are thrown; a failed payment is a result.
     if (REQUEST_LEVEL_KINDS.has(classification.kind ?? '')) throw error;
   }
+  // A status about another payment (or for another request) settles nothing.
+  assertEspayFits(c, answer, echoProblems(wire, { rq_uuid: rqUuid, ref_id: refId }, ['rq_uuid']));
   return {
     outcome: classification.outcome,
     ...resultBase<GetTransactionInfoSuccess>(answer, rqUuid),
@@ -316,6 +241,7 @@ export async function balance(connection: EspayConnection, params: ToolParams = 
   const answer = await sendEspay(c, 'getBalance', body, { idempotent: true, signal: params.signal, references: { rq_uuid: rqUuid } });
   const { wire, classification } = answer;
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
+  assertEspayFits(c, answer, echoProblems(wire, { rq_uuid: rqUuid }));
   return {
     outcome: 'success',
     ...resultBase<GetBalanceSuccess>(answer, rqUuid),
@@ -339,6 +265,7 @@ export async function registeredProducts(connection: EspayConnection, params: To
   });
   const { wire, classification } = answer;
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
+  assertEspayFits(c, answer, echoProblems(wire, { rq_uuid: rqUuid }));
   const product = wire['product'];
   return {
     outcome: 'success',

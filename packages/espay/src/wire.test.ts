@@ -151,7 +151,7 @@ describe('exact wire format', () => {
 
   it('each call sends exactly one request (the body is sent once)', async () => {
     const before = captured.length;
-    await client().pay({ productCode: 'STCKAI', orderId: '9900990099', amount: 100n });
+    await client().pay({ productCode: 'STCKAI', orderId: '9900990099', amount: 100n, rqUuid: '5441217' });
     expect(captured.length - before).toBe(1);
   });
 });

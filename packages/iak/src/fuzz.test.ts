@@ -41,7 +41,8 @@ function answerFor(path: string, body: string): Answer {
 }
 
 async function recordValidAnswers(): Promise<void> {
-  const sandbox: Sandbox = await startSandbox();
+  // The same test number is inquired and paid once per format: IAK's stateless test-number behaviour.
+  const sandbox: Sandbox = await startSandbox({ iakStatelessTestNumbers: true });
   try {
     for (const format of ['json', 'xml'] as const) {
       const client = createIakClient({

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { banner } from './banner.js';
-import { type SandboxOptions, startSandbox } from './sandbox.js';
+import type { SandboxOptions } from './options.js';
+import { startSandbox } from './sandbox.js';
 
 const USAGE = `Usage: billerkit-sandbox [options]
 
@@ -13,6 +14,9 @@ Options:
   --deterministic            seeded ids and a frozen clock starting 2025-01-01 10:00 WIB
   --seed <text>              seed for --deterministic (default: billerkit)
   --iak-generation <g>       IAK test numbers: seed (default) or newer
+  --iak-stateless            IAK test numbers answer the same every time (no "already paid" after a payment)
+  --state-file <path>        keep deposits, payments and used ids in this JSON file across restarts
+  --allowed-host <name>      a host name (besides localhost and IP addresses) /__sandbox/ answers under; repeatable
   -h, --help                 show this help
 `;
 
@@ -24,7 +28,7 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   // Piped into `head` or a closed terminal: losing the banner must not crash the server.
   process.stdout.on('error', () => {});
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       options: {
@@ -33,6 +37,9 @@ async function main(): Promise<void> {
         deterministic: { type: 'boolean' },
         seed: { type: 'string' },
         'iak-generation': { type: 'string' },
+        'iak-stateless': { type: 'boolean' },
+        'state-file': { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -58,6 +65,12 @@ async function main(): Promise<void> {
   const generation = values['iak-generation'] ?? 'seed';
   if (generation !== 'seed' && generation !== 'newer') fail(`--iak-generation must be seed or newer, got ${String(generation)}`);
   options.iakTestNumberGeneration = generation;
+  if (values['iak-stateless']) options.iakStatelessTestNumbers = true;
+  if (values['state-file'] !== undefined) {
+    if (typeof values['state-file'] !== 'string' || values['state-file'] === '') fail('--state-file needs a path');
+    options.stateFile = values['state-file'];
+  }
+  if (Array.isArray(values['allowed-host'])) options.allowedHosts = values['allowed-host'];
 
   let sandbox: Awaited<ReturnType<typeof startSandbox>>;
   try {

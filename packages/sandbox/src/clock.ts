@@ -4,6 +4,12 @@ import type { IdSource, SandboxClock } from './types.js';
 /** The instant a deterministic sandbox starts at when no clock is given: 2025-01-01 10:00:00 WIB. */
 export const DETERMINISTIC_EPOCH = '2025-01-01T03:00:00.000Z';
 
+/**
+ * The instants the sandbox clock can show: 1970-01-01 to 9999-12-31 UTC. Every date in it has a four-digit
+ * year, so every timestamp the providers' formats hold (`YYYY-MM-DD HH:MM:SS`, `YmdHis`) can be written.
+ */
+export const CLOCK_RANGE = Object.freeze({ min: 0, max: Date.UTC(9999, 11, 31, 23, 59, 59, 999) });
+
 /** How a caller may supply time: a function read on every use, or a fixed start that only moves when advanced. */
 export type ClockOption = (() => Date) | { start: Date | string | number };
 
@@ -26,7 +32,7 @@ export class AdjustableClock implements SandboxClock {
       };
     } else if (option !== undefined || deterministic) {
       const start = new Date(option?.start ?? DETERMINISTIC_EPOCH).getTime();
-      if (!Number.isFinite(start)) throw new TypeError('sandbox clock: clock.start must be a valid date');
+      if (!Number.isFinite(start) || start < CLOCK_RANGE.min || start > CLOCK_RANGE.max) throw new TypeError('sandbox clock: clock.start must be a valid date from 1970 to 9999');
       this.base = () => start;
     } else {
       this.base = () => Date.now();
@@ -34,20 +40,32 @@ export class AdjustableClock implements SandboxClock {
   }
 
   now(): Date {
-    return new Date(this.base() + this.offsetMs);
+    return new Date(this.clamp(this.base() + this.offsetMs));
   }
 
+  /** Moves the clock forward; refuses (and changes nothing) when the result would leave {@link CLOCK_RANGE}. */
   advance(ms: number): Date {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('sandbox clock: advance(ms) needs a finite, non-negative number');
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new RangeError('sandbox clock: advance(ms) needs a finite, non-negative number');
+    const target = this.now().getTime() + ms;
+    if (target > CLOCK_RANGE.max) throw new RangeError(`sandbox clock: advancing by ${ms} ms would pass ${new Date(CLOCK_RANGE.max).toISOString()}`);
     this.offsetMs += ms;
     return this.now();
   }
 
+  /** Sets the clock; refuses (and changes nothing) a value that is no date or lies outside {@link CLOCK_RANGE}. */
   set(to: Date | string | number): Date {
-    const target = new Date(to).getTime();
+    const target = to instanceof Date || typeof to === 'string' || typeof to === 'number' ? new Date(to).getTime() : Number.NaN;
     if (!Number.isFinite(target)) throw new TypeError('sandbox clock: set() needs a valid date');
+    if (target < CLOCK_RANGE.min || target > CLOCK_RANGE.max) {
+      throw new RangeError(`sandbox clock: set() needs a date from ${new Date(CLOCK_RANGE.min).toISOString()} to ${new Date(CLOCK_RANGE.max).toISOString()}`);
+    }
     this.offsetMs = target - this.base();
     return this.now();
+  }
+
+  /** A live base keeps moving after a set/advance near the edge: the reading stays inside the range anyway. */
+  private clamp(ms: number): number {
+    return Math.min(CLOCK_RANGE.max, Math.max(CLOCK_RANGE.min, ms));
   }
 
   /** Back to the base time (used by reset, so that a deterministic run can be repeated on one server). */

@@ -2,7 +2,8 @@ import { iakSign } from '@billerkit/signing';
 import { describe, expect, it } from 'vitest';
 import { DETERMINISTIC_EPOCH } from './clock.js';
 import { EspayTestClient } from './espay/espay.test.helpers.js';
-import { type SandboxOptions, startSandbox } from './sandbox.js';
+import type { SandboxOptions } from './options.js';
+import { startSandbox } from './sandbox.js';
 
 /** One fixed script over both providers; returns every answer text and the recorded transactions. */
 async function script(options: SandboxOptions): Promise<{ answers: string[]; transactions: unknown }> {

@@ -57,12 +57,21 @@ export function send(res: ServerResponse, response: SandboxResponse): void {
   res.end(body);
 }
 
-/** Basic credentials from an Authorization header, or undefined when absent or not Basic. */
+/**
+ * Basic credentials from an Authorization header, or undefined when absent, not Basic or not exactly
+ * `Basic <base64>` (RFC 7617): standard base64 with its padding, nothing after it. Base64url, missing
+ * padding and trailing junk are refused rather than decoded leniently, as Buffer's decoder would.
+ */
 export function parseBasicAuth(header: string | undefined): { username: string; password: string } | undefined {
   if (typeof header !== 'string') return undefined;
-  const match = /^\s*basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  const match = /^basic +([A-Za-z0-9+/]+={0,2})$/i.exec(header);
   if (!match) return undefined;
-  const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
+  const token = match[1] as string;
+  if (token.length % 4 !== 0) return undefined;
+  const bytes = Buffer.from(token, 'base64');
+  // Canonical only: re-encoding gives the token back (no stray bits in the last character).
+  if (bytes.toString('base64') !== token) return undefined;
+  const decoded = bytes.toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };

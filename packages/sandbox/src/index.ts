@@ -31,7 +31,8 @@ export {
 export { INSPECTION_ROUTES } from './inspection.js';
 export type { RequestProfile } from './request-check.js';
 export { SandboxStateError, type StatefulProvider, type StateResult } from './provider.js';
-export { type Sandbox, type SandboxLogger, type SandboxOptions, type SandboxStats, startSandbox } from './sandbox.js';
+export type { SandboxLogger, SandboxOptions } from './options.js';
+export { type Sandbox, type SandboxStats, startSandbox } from './sandbox.js';
 export type {
   IdSource,
   ProviderContext,

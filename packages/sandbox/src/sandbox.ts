@@ -1,64 +1,26 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AdjustableClock, type ClockOption, SandboxIds, seededRandom } from './clock.js';
-import { resolveCredentials, type SandboxCredentials, type SandboxCredentialsOverride } from './credentials.js';
+import { AdjustableClock, SandboxIds, seededRandom } from './clock.js';
+import { resolveCredentials, type SandboxCredentials } from './credentials.js';
 import { createEspayProvider, type EspayProvider } from './espay/index.js';
-import { checkFaultPlan, type FaultPlan, FaultSyntaxError, faultsFor, type ResolvedFaults } from './faults.js';
+import { checkFaultPlan, FaultSyntaxError, faultsFor, type ResolvedFaults } from './faults.js';
 import { json, readBody, send } from './http.js';
 import { iakBodyTooLarge, iakInternalError } from './iak-fallback.js';
 import { createIakProvider, type IakProvider } from './iak/index.js';
 import { handleInspection } from './inspection.js';
 import { providerOfPath, type ProviderShapes, type StatefulProvider } from './provider.js';
-import type { RequestProfile } from './request-check.js';
-import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from './types.js';
-
-export interface SandboxLogger {
-  error(message: string, details?: Record<string, unknown>): void;
-}
-
-export interface SandboxOptions {
-  /** Interface to listen on; loopback unless set explicitly. */
-  host?: string;
-  /** 0 (the default) picks a free port. */
-  port?: number;
-  credentials?: SandboxCredentialsOverride;
-  /**
-   * Seeded ids and a frozen clock (2025-01-01 10:00 WIB unless `clock` says otherwise): two runs with the
-   * same requests give the same ids and timestamps. `true` uses the seed `"billerkit"`.
-   */
-  deterministic?: boolean | { seed: string };
-  /** A function read on every use, or a fixed start that moves only through `advanceClock` / `setClock`. */
-  clock?: ClockOption;
-  /** Pending payments settle after this many status checks or this many milliseconds, whichever comes first. */
-  settle?: { afterChecks?: number; afterMs?: number };
-  /** Which generation of IAK's published test numbers is active. */
-  iakTestNumberGeneration?: 'seed' | 'newer';
-  /** Starting deposit balances in minor units (sen); bigint or a digit string. */
-  initialBalances?: { espay?: bigint | string; iak?: bigint | string };
-  /** Per-run faults: a function of the request or a probability list. A request's `x-sandbox-fault` header wins. */
-  faults?: FaultPlan;
-  /** Upper bound of any injected latency (default 10 000 ms). */
-  maxLatencyMs?: number;
-  /** Largest accepted request body (default 1 MiB). */
-  maxBodyBytes?: number;
-  /** Time allowed for receiving a whole request and for a provider to answer it (default 30 000 ms). */
-  requestTimeoutMs?: number;
-  /**
-   * How Espay request bodies are checked: `provider` by default (the documented contract plus what Espay is
-   * evidenced to accept), `strict` or `tolerant` (see {@link RequestProfile}).
-   */
-  espayRequestProfile?: RequestProfile;
-  /** Same for IAK request bodies. */
-  iakRequestProfile?: RequestProfile;
-  /** Where unexpected exceptions are reported; defaults to stderr. Never receives request bodies. */
-  logger?: SandboxLogger;
-}
+import { ESPAY_RQ_DATETIME_WINDOW_MS } from '@billerkit/signing';
+import { DEFAULT_RETENTION, type ProviderContext, type SandboxRequest, type SandboxResponse, type SandboxRetention, type SandboxTransaction } from './types.js';
+import { balanceOption, DEFAULTS, positiveInt, type SandboxOptions, stderrLogger } from './options.js';
+import { StateFile } from './persistence.js';
 
 export interface SandboxStats {
   /** Provider requests received (inspection calls excluded). */
   requests: number;
   /** Exceptions that escaped a provider and were turned into its error shape; stays 0 in a healthy run. */
   internalErrors: number;
+  /** Connections open right now (idle ones are closed after `idleTimeoutMs`). */
+  connections: number;
 }
 
 export interface Sandbox {
@@ -79,42 +41,12 @@ export interface Sandbox {
   setState(provider: 'espay' | 'iak', state: string, params?: Record<string, unknown>): Promise<Record<string, unknown>>;
   stats(): SandboxStats;
 }
-
-const DEFAULTS = {
-  host: '127.0.0.1',
-  maxLatencyMs: 10_000,
-  maxBodyBytes: 1024 * 1024,
-  requestTimeoutMs: 30_000,
-  settleAfterChecks: 2,
-  settleAfterMs: 60_000,
-  initialBalanceMinor: 1_000_000_000n, // Rp 10,000,000.00
-  closeGraceMs: 1_000,
-};
-
-const stderrLogger: SandboxLogger = {
-  error(message, details) {
-    console.error(`[billerkit-sandbox] ${message}`, details ?? '');
-  },
-};
-
-function balanceOption(value: bigint | string | undefined, name: string): bigint {
-  if (value === undefined) return DEFAULTS.initialBalanceMinor;
-  if (typeof value === 'bigint' && value >= 0n) return value;
-  if (typeof value === 'string' && /^[0-9]{1,30}$/.test(value)) return BigInt(value);
-  throw new TypeError(`startSandbox: initialBalances.${name} must be a non-negative bigint or digit string (minor units)`);
-}
-
-function positiveInt(value: number | undefined, fallback: number, name: string, allowZero = false): number {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) throw new TypeError(`startSandbox: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
-  return value;
-}
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? DEFAULTS.host;
   const port = positiveInt(options.port, 0, 'port', true);
   const maxLatencyMs = positiveInt(options.maxLatencyMs, DEFAULTS.maxLatencyMs, 'maxLatencyMs', true);
   const maxBodyBytes = positiveInt(options.maxBodyBytes, DEFAULTS.maxBodyBytes, 'maxBodyBytes');
+  const drainBytes = Math.max(maxBodyBytes * 8, DEFAULTS.minDrainBytes);
   const requestTimeoutMs = positiveInt(options.requestTimeoutMs, DEFAULTS.requestTimeoutMs, 'requestTimeoutMs');
   const logger = options.logger ?? stderrLogger;
   checkFaultPlan(options.faults, maxLatencyMs);
@@ -131,7 +63,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const generation = options.iakTestNumberGeneration ?? 'seed';
   if (generation !== 'seed' && generation !== 'newer') throw new TypeError("startSandbox: iakTestNumberGeneration must be 'seed' or 'newer'");
 
+  const retention: SandboxRetention = {
+    inquiries: positiveInt(options.retention?.inquiries, DEFAULT_RETENTION.inquiries, 'retention.inquiries'),
+    payments: positiveInt(options.retention?.payments, DEFAULT_RETENTION.payments, 'retention.payments'),
+    requestIds: positiveInt(options.retention?.requestIds, DEFAULT_RETENTION.requestIds, 'retention.requestIds'),
+  };
+  const liveClock = options.clock === undefined && !deterministic;
+  const windowOption = options.espayRqDatetimeWindowMs;
+  if (windowOption !== undefined && windowOption !== false) positiveInt(windowOption, 0, 'espayRqDatetimeWindowMs');
+  const rqDatetimeWindowMs = windowOption === false ? undefined : (windowOption ?? (liveClock ? ESPAY_RQ_DATETIME_WINDOW_MS : undefined));
+  const idleTimeoutMs = Math.max(positiveInt(options.idleTimeoutMs, DEFAULTS.idleTimeoutMs, 'idleTimeoutMs'), maxLatencyMs + 1_000);
+  const allowedHosts = new Set((options.allowedHosts ?? []).map((name) => String(name).toLowerCase()));
+
   const base: Omit<ProviderContext, 'initialBalanceMinor'> = {
+    retention,
     clock,
     ids,
     iakTestNumberGeneration: generation,
@@ -140,13 +85,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const espay: EspayProvider = createEspayProvider(
     { ...base, initialBalanceMinor: balanceOption(options.initialBalances?.espay, 'espay') },
-    { credentials: credentials.espay, requestProfile: options.espayRequestProfile ?? 'provider' },
+    {
+      credentials: credentials.espay,
+      requestProfile: options.espayRequestProfile ?? 'provider',
+      ...(rqDatetimeWindowMs === undefined ? {} : { rqDatetimeWindowMs }),
+    },
   );
   const iak: IakProvider = createIakProvider({
     ...base,
     initialBalanceMinor: balanceOption(options.initialBalances?.iak, 'iak'),
     credentials: credentials.iak,
     iakRequestProfile: options.iakRequestProfile ?? 'provider',
+    iakStatelessTestNumbers: options.iakStatelessTestNumbers === true,
   });
   const providers: Record<'espay' | 'iak', StatefulProvider> = { espay, iak };
   const shapes: Record<'espay' | 'iak', ProviderShapes> = {
@@ -154,9 +104,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     iak: { bodyTooLarge: iakBodyTooLarge, internalError: iakInternalError },
   };
 
-  const stats: SandboxStats = { requests: 0, internalErrors: 0 };
+  const stats: SandboxStats = { requests: 0, internalErrors: 0, connections: 0 };
   const sleepers = new Set<() => void>();
   let closing = false;
+
+  if (options.stateFile !== undefined && (typeof options.stateFile !== 'string' || options.stateFile === '')) {
+    throw new TypeError('startSandbox: stateFile must be a file path');
+  }
+  const stateFile = options.stateFile === undefined ? undefined : new StateFile(options.stateFile);
+  const saved = stateFile?.load();
+  if (saved) {
+    espay.restore(saved.espay);
+    iak.restore(saved.iak);
+  }
+  /** Saves the state when a file is configured; a failed save is reported, the answer still goes out. */
+  const persist = () => {
+    if (!stateFile) return;
+    try {
+      stateFile.save({ version: 1, espay: espay.snapshot(), iak: iak.snapshot() });
+    } catch (error) {
+      stats.internalErrors += 1;
+      logger.error('could not write the state file', { path: stateFile.path, error: (error as Error).message });
+    }
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -175,13 +145,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ids.reset();
       clock.rewind();
     }
+    persist();
   };
 
   const setState = async (provider: 'espay' | 'iak', state: string, params: Record<string, unknown> = {}) => {
     const target = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
     if (!target) throw new TypeError(`setState: unknown provider ${JSON.stringify(provider)}`);
     if (typeof target.setState !== 'function') throw new TypeError(`setState: the ${provider} provider has no named states`);
-    return await target.setState(state, params);
+    const result = await target.setState(state, params);
+    persist();
+    return result;
   };
 
   const dispatch = async (request: SandboxRequest): Promise<SandboxResponse | undefined> => {
@@ -206,12 +179,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch (error) {
       if (!(error instanceof FaultSyntaxError)) throw error;
       // A malformed fault header is the test's mistake, not the provider's: say so plainly.
-      await readBody(req, maxBodyBytes, maxBodyBytes * 8);
+      await readBody(req, maxBodyBytes, drainBytes);
       send(res, json(400, { sandboxError: error.message }));
       return;
     }
 
-    const read = await readBody(req, maxBodyBytes, maxBodyBytes * 8);
+    const read = await readBody(req, maxBodyBytes, drainBytes);
     if (read.kind === 'aborted') return;
     const request: SandboxRequest = {
       method: req.method ?? 'GET',
@@ -251,6 +224,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       response = provider ? shapes[provider].internalError(request) : json(500, { error: 'internal sandbox error' });
     }
     response ??= { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not Found' };
+    // Before the answer goes out: a client that got an answer finds its effect after a restart.
+    persist();
 
     if (faults.terminal === 'drop-after-record') {
       req.socket.destroy();
@@ -281,6 +256,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       path === '/__sandbox' || path.startsWith('/__sandbox/')
         ? handleInspection(req, res, path, query, {
             maxBodyBytes,
+            port: (server.address() as AddressInfo).port,
+            allowedHosts,
             providers,
             transactions: () => allTransactions(),
             balances: () => balances(),
@@ -306,6 +283,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   );
 
+  // Inactivity either way (a client that stops reading its answer, or sends nothing) closes the socket.
+  server.setTimeout(idleTimeoutMs);
+  server.on('connection', (socket) => {
+    stats.connections += 1;
+    socket.once('close', () => {
+      stats.connections -= 1;
+    });
+  });
+  server.keepAliveTimeout = Math.min(5_000, idleTimeoutMs);
+
   const allTransactions = () =>
     [...espay.transactions(), ...iak.transactions()].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   const balances = () => ({ espay: espay.balanceMinor(), iak: iak.balanceMinor() });
@@ -330,6 +317,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
+        persist();
         for (const wake of [...sleepers]) wake();
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -96,7 +96,9 @@ describe('routing and inspection', () => {
   });
 
   const get = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${sandbox.url}${path}`, init);
+    // The inspection routes take JSON only; a test of that sets its own content-type.
+    const headers = init?.method === 'POST' ? { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } : init?.headers;
+    const response = await fetch(`${sandbox.url}${path}`, { ...init, ...(headers ? { headers } : {}) });
     const text = await response.text();
     return { status: response.status, text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
   };
@@ -158,7 +160,7 @@ describe('routing and inspection', () => {
   /** node:http sends the path as written (fetch would resolve the dot segments before sending). */
   const rawPost = (path: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: sandbox.port, method: 'POST', path }, (res) => {
+      const req = httpRequest({ host: '127.0.0.1', port: sandbox.port, method: 'POST', path, headers: { 'content-type': 'application/json' } }, (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
       });

@@ -51,6 +51,34 @@ export interface ProviderContext {
   settleAfterMs: number;
   /** Starting deposit balance for each provider, in minor units. */
   initialBalanceMinor: bigint;
+  /** How much state each provider keeps before it forgets the oldest; {@link DEFAULT_RETENTION} unless set. */
+  retention?: SandboxRetention;
+}
+
+/**
+ * Bounds on what the sandbox remembers, per provider; past a bound the oldest entries are forgotten
+ * first. Defaults: {@link DEFAULT_RETENTION}.
+ */
+export interface SandboxRetention {
+  /** Open (unpaid) inquiries. */
+  inquiries: number;
+  /** Recorded payments (and with them the "already paid" knowledge of their bills). */
+  payments: number;
+  /** Used request ids (Espay `rq_uuid`). */
+  requestIds: number;
+}
+
+export const DEFAULT_RETENTION: Readonly<SandboxRetention> = Object.freeze({ inquiries: 5_000, payments: 20_000, requestIds: 100_000 });
+
+/** Deletes the oldest entries (insertion order) of a map until it holds at most `max`; returns what it removed. */
+export function evictOldest<K, V>(map: Map<K, V>, max: number): V[] {
+  const removed: V[] = [];
+  for (const [key, value] of map) {
+    if (map.size <= max) break;
+    map.delete(key);
+    removed.push(value);
+  }
+  return removed;
 }
 
 export interface ProviderHandler {

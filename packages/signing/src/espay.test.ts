@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type EspayService, espayJoinHash, espaySignature, verifyEspaySignature } from './index.js';
+import {
+  ESPAY_RQ_DATETIME_WINDOW_MS,
+  type EspayService,
+  espayJoinHash,
+  espayRqDatetimeFreshness,
+  espayRqUuidKey,
+  espaySignature,
+  parseEspayDatetime,
+  verifyEspaySignature,
+} from './index.js';
 
 interface BillerVector {
   service: EspayService;
@@ -143,5 +152,29 @@ describe('espaySignature properties', () => {
         expect(verifyEspaySignature(service, fields as any, key, tampered)).toBe(false);
       }),
     );
+  });
+});
+
+describe('Espay replay rules', () => {
+  it('espayRqUuidKey is the rq_uuid as the signature sees it', () => {
+    const fields = { sender_id: 'S', ref_id: 'TX1' };
+    const a = espaySignature('status', { ...fields, rq_uuid: 'abc-1' }, 'k');
+    const b = espaySignature('status', { ...fields, rq_uuid: 'ABC-1' }, 'k');
+    expect(a).toBe(b);
+    expect(espayRqUuidKey('abc-1')).toBe(espayRqUuidKey('ABC-1'));
+    expect(espayRqUuidKey('abc-1')).not.toBe(espayRqUuidKey('abc-2'));
+  });
+
+  it('rq_datetime is read as Jakarta time and must lie within the window, either way', () => {
+    const now = Date.UTC(2025, 0, 1, 3, 0, 0); // 2025-01-01 10:00:00 WIB
+    expect(parseEspayDatetime('2025-01-01 10:00:00')).toBe(now);
+    expect(parseEspayDatetime('2025-02-30 10:00:00')).toBeUndefined();
+    expect(parseEspayDatetime('2025-01-01T10:00:00')).toBeUndefined();
+    expect(espayRqDatetimeFreshness('2025-01-01 09:55:00', now)).toBe('fresh');
+    expect(espayRqDatetimeFreshness('2025-01-01 09:54:59', now)).toBe('stale');
+    expect(espayRqDatetimeFreshness('2025-01-01 10:05:01', now)).toBe('future');
+    expect(espayRqDatetimeFreshness('yesterday', now)).toBe('invalid');
+    expect(espayRqDatetimeFreshness('2025-01-01 09:00:00', now, 2 * 3_600_000)).toBe('fresh');
+    expect(ESPAY_RQ_DATETIME_WINDOW_MS).toBe(300_000);
   });
 });

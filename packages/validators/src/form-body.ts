@@ -3,7 +3,9 @@ export function parseFormBody(raw: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(raw)) {
     if (name === '') continue;
-    fields[name] = value;
+    // Defined, not assigned: `fields.__proto__ = …` would set the prototype and drop the field, hiding it
+    // from the unknown-field check.
+    Object.defineProperty(fields, name, { value, enumerable: true, writable: true, configurable: true });
   }
   return fields;
 }

@@ -1,8 +1,8 @@
 /** `checkstatus`: the state of the payment of one inquiry. */
-import { type Classification, classifyIak, classifyIakStatus } from '@billerkit/core';
+import { type Classification, classifyIak, classifyIakStatus, echoProblems, missingProblems } from '@billerkit/core';
 import { IAK_BILL_CHECK_PATH } from './config.js';
 import { connectionInternals, type IakConnection, type IakConnectionInternals } from './connection.js';
-import { base, exchange, failure, type IakCallOptions, type IakCommand, withContext } from './exchange.js';
+import { assertIakFits, base, exchange, failure, type IakCallOptions, type IakCommand, priceProblems, withContext } from './exchange.js';
 import { buildCheckStatusBody, type IakCheckStatusInput } from './requests.js';
 import { billFields, type IakCheckStatusResult, type IakPaymentStatus, paymentFields, smallInt } from './results.js';
 
@@ -17,6 +17,12 @@ export async function statusOf(c: IakConnectionInternals, input: IakCheckStatusI
   const outcome = paymentStatus(answer.responseCode, rc, status);
   if (outcome === undefined) throw failure(c, answer, rc);
   const fields = withContext(c, answer.res, () => ({ ...billFields(answer.data), ...paymentFields(answer.data) }));
+  // A status must be about this ref_id; a paid one must say which inquiry (tr_id) it paid.
+  assertIakFits(c, answer, [
+    ...echoProblems(answer.data, { ref_id: input.refId }),
+    ...(outcome === 'success' ? missingProblems(answer.data, ['tr_id']) : []),
+    ...priceProblems(fields),
+  ]);
   const result: IakCheckStatusResult = { ...base(answer), ...fields, outcome, status };
   if (outcome === 'failed') result.error = failure(c, answer, rc);
   return result;

@@ -5,6 +5,7 @@
  * internals.
  */
 import {
+  assertAnswerFits,
   type BillerkitError,
   type Classification,
   errorFromClassification,
@@ -12,6 +13,7 @@ import {
   normaliseCode,
   ProviderError,
   type RequestSummary,
+  sumProblems,
   type TransportResponse,
   ValidationError,
   type ValidationIssue,
@@ -129,6 +131,16 @@ export async function exchange(
     validation.checkResponse({ provider: 'iak', component, mode: profile, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
   }
   return { res, parsed: decoded.parsed, data: decoded.data, responseCode, message };
+}
+
+/** Throws a ResponseMismatchError unless the cross-check of a success answer found nothing. */
+export function assertIakFits(c: IakConnectionInternals, answer: Answer, problems: readonly string[]): void {
+  assertAnswerFits(problems, answer.res, { provider: 'iak', redactor: c.redactor });
+}
+
+/** `price` must be `nominal` + `admin` (checked when all three are present). */
+export function priceProblems(fields: { price: bigint | undefined; nominal: bigint | undefined; admin: bigint | undefined }): string[] {
+  return sumProblems(['price', fields.price], [['nominal', fields.nominal], ['admin', fields.admin]]);
 }
 
 /** The typed error of a classified answer. */

@@ -1,8 +1,8 @@
 /** `inq-pasca`: looks up the open bill. */
-import { classifyIak, errorFromClassification, MalformedResponseError } from '@billerkit/core';
+import { classifyIak, echoProblems, errorFromClassification, MalformedResponseError } from '@billerkit/core';
 import { IAK_BILL_CHECK_PATH } from './config.js';
 import { connectionInternals, type IakConnection } from './connection.js';
-import { answerTrId, errorContext, exchange, type IakCallOptions, type IakCommand, withContext } from './exchange.js';
+import { answerTrId, assertIakFits, errorContext, exchange, type IakCallOptions, type IakCommand, priceProblems, withContext } from './exchange.js';
 import { buildInquiryBody, type IakInquiryInput } from './requests.js';
 import { billFields, type IakInquiryResult } from './results.js';
 
@@ -31,6 +31,12 @@ export async function inquiry(connection: IakConnection, input: IakInquiryInput,
       const missing = (['trId', 'nominal', 'admin', 'price', 'sellingPrice'] as const).filter((k) => fields[k] === undefined);
       throw new MalformedResponseError({ ...errorContext(c, answer.res), message: `iak inq-pasca: successful inquiry without ${missing.join(', ')}` });
     }
+    const checkedTrId = answerTrId(c, answer.res, trId);
+    // The answer must be about this inquiry (same ref_id, and hp/code when echoed), with a price that adds up.
+    assertIakFits(c, answer, [
+      ...echoProblems(answer.data, { ref_id: input.refId, hp: input.hp, code: input.code }, ['ref_id']),
+      ...priceProblems(fields),
+    ]);
     // Written out rather than spread from base() and the fields: every inquiry builds one, and a literal of
     // fixed shape is several times cheaper to make than a merge of spreads. Same keys, same order.
     return {
@@ -38,7 +44,7 @@ export async function inquiry(connection: IakConnection, input: IakInquiryInput,
       message: answer.message,
       httpStatus: answer.res.status,
       raw: answer.parsed,
-      trId: answerTrId(c, answer.res, trId),
+      trId: checkedTrId,
       refId: fields.refId ?? input.refId,
       code: fields.code,
       hp: fields.hp,

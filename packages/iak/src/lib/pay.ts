@@ -1,8 +1,8 @@
 /** `pay-pasca`: pays an inquiry's tr_id, exactly one POST, never retried. */
-import { type BillerkitError, classifyIak } from '@billerkit/core';
+import { type BillerkitError, classifyIak, echoProblems } from '@billerkit/core';
 import { IAK_BILL_CHECK_PATH } from './config.js';
 import { connectionInternals, type IakConnection, type IakConnectionInternals } from './connection.js';
-import { base, exchange, failure, type IakCallOptions, type IakCommand, withContext } from './exchange.js';
+import { assertIakFits, base, exchange, failure, type IakCallOptions, type IakCommand, priceProblems, withContext } from './exchange.js';
 import { buildPayBody, type IakPayInput, normaliseTrId } from './requests.js';
 import { billFields, type IakPayResult, paymentFields } from './results.js';
 
@@ -23,6 +23,8 @@ export async function payOnce(c: IakConnectionInternals, trId: string, call: Iak
   const rc = classifyIak(answer.responseCode);
   const fields = withContext(c, answer.res, () => ({ ...billFields(answer.data), ...paymentFields(answer.data) }));
   if (rc.outcome === 'failed') return { ...base(answer), ...fields, outcome: 'failed', error: failure(c, answer, rc) };
+  // A success or pending answer must name this tr_id (the one thing that ties it to the payment sent).
+  assertIakFits(c, answer, [...echoProblems(answer.data, { tr_id: trId }), ...priceProblems(fields)]);
   return { ...base(answer), ...fields, outcome: rc.outcome };
 }
 

@@ -8,6 +8,7 @@ import { espayErrorCodes } from '@billerkit/specs';
 import { type ValidationIssue, validate } from '@billerkit/validators';
 import type { Sandbox } from '../sandbox.js';
 import { ESPAY_OPERATIONS } from './index.js';
+import { espayDatetime } from './wire.js';
 
 export const PATHS = {
   inquiry: '/rest/biller/inquirytransaction',
@@ -90,7 +91,7 @@ export class EspayTestClient {
   private counter = 0;
 
   constructor(
-    readonly sandbox: Pick<Sandbox, 'url' | 'credentials'>,
+    readonly sandbox: Pick<Sandbox, 'url' | 'credentials'> & Partial<Pick<Sandbox, 'now'>>,
     private readonly prefix = 'BK',
   ) {}
 
@@ -109,7 +110,14 @@ export class EspayTestClient {
   }
 
   base(rqUuid = this.uuid()): Record<string, string> {
-    return { rq_uuid: rqUuid, rq_datetime: '2025-01-01 10:00:00', sender_id: this.creds.senderId, password: this.creds.password };
+    // The sandbox's own clock, so that rq_datetime is fresh whatever the clock shows (the live one checks it).
+    let now = new Date('2025-01-01T03:00:00Z');
+    try {
+      now = this.sandbox.now?.() ?? now;
+    } catch {
+      // A test's broken clock: any date will do, that sandbox checks no window.
+    }
+    return { rq_uuid: rqUuid, rq_datetime: espayDatetime(now), sender_id: this.creds.senderId, password: this.creds.password };
   }
 
   async raw(path: string, body: string | Buffer | undefined, options: PostOptions = {}): Promise<Answer> {

@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { type EspayService, verifyEspaySignature } from '@billerkit/signing';
+import { type EspayService, espayRqDatetimeFreshness, espayRqUuidKey, verifyEspaySignature } from '@billerkit/signing';
 import { espayOpenApi } from '@billerkit/specs';
 import { parseFormBody, type ValidationIssue } from '@billerkit/validators';
 import { checkRequest, type RequestProfile } from '../request-check.js';
 import type { EspaySandboxCredentials } from '../credentials.js';
 import { mediaType, parseBasicAuth } from '../http.js';
+import { fieldsWithUnsafeCharacters, formShape } from '../limits.js';
 import { type ProviderShapes, SandboxStateError, type StatefulProvider, type StateResult } from '../provider.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse } from '../types.js';
 import { parseImpliedDecimals, toImpliedDecimals } from './amounts.js';
@@ -19,7 +20,7 @@ import {
   registeredProductsAnswer,
   transactionInfo,
 } from './operations.js';
-import { EspayStore, type EspayTransaction } from './store.js';
+import { EspayStore, type EspayStoreSnapshot, type EspayTransaction } from './store.js';
 import type { EspayInquiryOutcome, EspayPaymentOutcome } from './test-orders.js';
 import { errorAnswer, espayJson } from './wire.js';
 
@@ -78,11 +79,19 @@ export interface EspayProviderOptions {
   credentials: EspaySandboxCredentials;
   /** How request bodies are checked; `provider` (the documented contract plus what Espay is evidenced to accept) unless set. */
   requestProfile?: RequestProfile;
+  /** How far `rq_datetime` may lie from the sandbox clock, either way; undefined turns the check off. */
+  rqDatetimeWindowMs?: number;
 }
+
+/** Form fields that carry JSON text, where line breaks and tabs are fine. */
+const JSON_TEXT_FIELDS: ReadonlySet<string> = new Set(['data', 'additional_data']);
 
 export interface EspayProvider extends StatefulProvider, ProviderShapes {
   readonly provider: 'espay';
   setState(state: string, params: Record<string, unknown>): StateResult;
+  /** The state a state file keeps (deposit, payments, used rq_uuids). */
+  snapshot(): EspayStoreSnapshot;
+  restore(snapshot: EspayStoreSnapshot): void;
 }
 
 /** Constant-time string comparison that does not leak the length either (both sides hashed first). */
@@ -161,6 +170,7 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
   const store = new EspayStore(ctx);
   const credentials = options.credentials;
   const profile: RequestProfile = options.requestProfile ?? 'provider';
+  const rqDatetimeWindowMs = options.rqDatetimeWindowMs;
   const env: OperationEnv = { ctx, store };
 
   /** rs_datetime even when the clock itself is what failed. */
@@ -193,14 +203,24 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     if (mediaType(request.headers['content-type']) !== 'application/x-www-form-urlencoded') {
       return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: 'Invalid request: Content-Type must be application/x-www-form-urlencoded' });
     }
+    const shape = formShape(request.body);
+    if (!shape.ok) return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: the form ${shape.reason}` });
     const fields = parseFormBody(request.body.toString('utf8'));
+    // Checked before anything echoes a field back.
+    const unsafe = fieldsWithUnsafeCharacters(fields, JSON_TEXT_FIELDS);
+    if (unsafe.length > 0) {
+      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: control or bidirectional characters in ${unsafe.join(', ')}` });
+    }
     const envelope = { rqUuid: fields['rq_uuid'], orderId: fields['order_id'], at: now };
+    // Authentication before any schema work: only a caller holding the credentials gets the costlier checks.
+    const absent = ['sender_id', 'password'].filter((name) => fields[name] === undefined);
+    if (absent.length > 0) return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: missing ${absent.join(', ')}` });
+    if (!sameSecret(fields['sender_id'] ?? '', credentials.senderId) || !sameSecret(fields['password'] ?? '', credentials.password)) {
+      return errorAnswer({ ...envelope, code: CODES.invalidCredentials });
+    }
     const checked = checkRequest('espay', op.requestComponent, profile, fields);
     if (!checked.valid) {
       return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: describeIssues(op.requestComponent, fields, checked.issues) });
-    }
-    if (!sameSecret(fields['sender_id'] ?? '', credentials.senderId) || !sameSecret(fields['password'] ?? '', credentials.password)) {
-      return errorAnswer({ ...envelope, code: CODES.invalidCredentials });
     }
     // The tolerant profile lets a balance call through without a signature (its table has no such row).
     const signature = fields['signature'];
@@ -209,8 +229,16 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
         return errorAnswer({ ...envelope, code: CODES.invalidSignature });
       }
     }
+    if (rqDatetimeWindowMs !== undefined) {
+      const freshness = espayRqDatetimeFreshness(fields['rq_datetime'], now.getTime(), rqDatetimeWindowMs);
+      if (freshness !== 'fresh') {
+        const minutes = rqDatetimeWindowMs / 60_000;
+        return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: rq_datetime is ${freshness === 'invalid' ? 'no valid date' : `more than ${minutes} minutes ${freshness === 'stale' ? 'old' : 'ahead'}`}` });
+      }
+    }
     const rqUuid = fields['rq_uuid'] as string;
-    if (!store.claimUuid(rqUuid)) return errorAnswer({ ...envelope, code: CODES.duplicateUuid });
+    // Compared as the signature sees it (upper-cased), so a case-changed copy of a request is a replay too.
+    if (!store.claimUuid(espayRqUuidKey(rqUuid), now)) return errorAnswer({ ...envelope, code: CODES.duplicateUuid });
     return op.run({ fields, rqUuid, now }, env);
   };
 
@@ -285,7 +313,7 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
       }
       case 'rq-uuid-used': {
         const rqUuid = stringParam(params, 'rq_uuid') as string;
-        store.claimUuid(rqUuid);
+        store.claimUuid(espayRqUuidKey(rqUuid), now);
         return { rq_uuid: rqUuid };
       }
       default:
@@ -313,6 +341,8 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     reset() {
       store.reset();
     },
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot),
     setState,
     bodyTooLarge(_request, maxBytes) {
       return errorAnswer({ rqUuid: undefined, at: safeNow(), code: CODES.invalidRequest, message: `Invalid request: body larger than ${maxBytes} bytes` }, 413);

@@ -141,7 +141,7 @@ export function payment(req: Accepted, { ctx, store }: OperationEnv): SandboxRes
   store.releaseForced(orderId);
   if (outcome === 'insufficient-balance' || store.balanceMinor < amount) return fail(req, CODES.insufficientBalance);
 
-  const refId = ctx.ids.next('TX');
+  const refId = store.freshRefId(() => ctx.ids.next('TX'));
   const transaction: EspayTransaction = {
     refId,
     rqUuid: req.rqUuid,

@@ -1,4 +1,4 @@
-import type { ProviderContext, SandboxTransaction } from '../types.js';
+import { DEFAULT_RETENTION, evictOldest, type ProviderContext, type SandboxRetention, type SandboxTransaction } from '../types.js';
 import type { Bill } from './bills.js';
 import type { EspayInquiryOutcome, EspayPaymentOutcome } from './test-orders.js';
 
@@ -32,6 +32,15 @@ export interface ForcedOutcome {
   payment?: EspayPaymentOutcome;
 }
 
+type Stored<T> = { [K in keyof T]: T[K] extends bigint | Date ? string : T[K] };
+
+/** The Espay state as JSON (bigints and dates as strings). */
+export interface EspayStoreSnapshot {
+  balanceMinor: string;
+  usedUuids: Array<[string, string]>;
+  transactions: Array<Stored<EspayTransaction>>;
+}
+
 /** Same order_id + product within this window answers 610 (the message says 5 minutes). */
 export const SAME_TRANSACTION_WINDOW_MS = 5 * 60_000;
 
@@ -40,13 +49,17 @@ const key = (orderId: string, productCode: string) => `${productCode}\u0000${ord
 /** Everything the Espay simulator remembers; `reset()` returns it to the context's defaults. */
 export class EspayStore {
   balanceMinor: bigint;
-  private readonly usedUuids = new Set<string>();
+  /** Used rq_uuids (in their signed, upper-cased form) → when they were first used. */
+  private readonly usedUuids = new Map<string, Date>();
   private readonly inquiries = new Map<string, EspayInquiry>();
   private readonly byRef = new Map<string, EspayTransaction>();
   private readonly forced = new Map<string, ForcedOutcome>();
 
+  private readonly retention: SandboxRetention;
+
   constructor(private readonly ctx: ProviderContext) {
     this.balanceMinor = ctx.initialBalanceMinor;
+    this.retention = ctx.retention ?? DEFAULT_RETENTION;
   }
 
   reset(): void {
@@ -57,15 +70,20 @@ export class EspayStore {
     this.forced.clear();
   }
 
-  /** Records the rq_uuid; false if it was already used (answer 210). */
-  claimUuid(rqUuid: string): boolean {
+  /** Records the rq_uuid (already in its canonical form); false if it was already used (answer 210). */
+  claimUuid(rqUuid: string, at: Date): boolean {
     if (this.usedUuids.has(rqUuid)) return false;
-    this.usedUuids.add(rqUuid);
+    this.usedUuids.set(rqUuid, at);
+    evictOldest(this.usedUuids, this.retention.requestIds);
     return true;
   }
 
   saveInquiry(inquiry: EspayInquiry): void {
-    this.inquiries.set(key(inquiry.orderId, inquiry.productCode), inquiry);
+    const k = key(inquiry.orderId, inquiry.productCode);
+    // Re-inserted, so that the map's order stays oldest-first for eviction.
+    this.inquiries.delete(k);
+    this.inquiries.set(k, inquiry);
+    evictOldest(this.inquiries, this.retention.inquiries);
   }
 
   inquiry(orderId: string, productCode: string): EspayInquiry | undefined {
@@ -78,6 +96,7 @@ export class EspayStore {
 
   force(orderId: string, outcome: ForcedOutcome): void {
     this.forced.set(orderId, { ...this.forced.get(orderId), ...outcome });
+    evictOldest(this.forced, this.retention.inquiries);
   }
 
   forcedFor(orderId: string): ForcedOutcome | undefined {
@@ -92,6 +111,16 @@ export class EspayStore {
   addTransaction(transaction: EspayTransaction): void {
     if (this.byRef.has(transaction.refId)) throw new Error(`espay store: duplicate ref_id ${transaction.refId}`);
     this.byRef.set(transaction.refId, transaction);
+    // A pending payment that is forgotten can no longer settle: its money stays as it is.
+    evictOldest(this.byRef, this.retention.payments);
+  }
+
+  /** A ref_id from `next` that no kept transaction has (ids restart after a restore in deterministic mode). */
+  freshRefId(next: () => string): string {
+    for (;;) {
+      const refId = next();
+      if (!this.byRef.has(refId)) return refId;
+    }
   }
 
   transaction(refId: string): EspayTransaction | undefined {
@@ -132,6 +161,24 @@ export class EspayStore {
   /** Settles every pending payment whose time has come; called before each request and each inspection. */
   settleDue(now: Date): void {
     for (const t of this.byRef.values()) this.settle(t, now);
+  }
+
+  /** What `--state-file` keeps: deposit, payments and used rq_uuids (open inquiries and forced answers are not kept). */
+  snapshot(): EspayStoreSnapshot {
+    return {
+      balanceMinor: this.balanceMinor.toString(),
+      usedUuids: [...this.usedUuids].map(([id, at]) => [id, at.toISOString()]),
+      transactions: [...this.byRef.values()].map((t) => ({ ...t, amountMinor: t.amountMinor.toString(), createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() })),
+    };
+  }
+
+  restore(snapshot: EspayStoreSnapshot): void {
+    this.reset();
+    this.balanceMinor = BigInt(snapshot.balanceMinor);
+    for (const [id, at] of snapshot.usedUuids) this.usedUuids.set(id, new Date(at));
+    for (const t of snapshot.transactions) {
+      this.byRef.set(t.refId, { ...t, amountMinor: BigInt(t.amountMinor), createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt) });
+    }
   }
 
   list(): SandboxTransaction[] {

@@ -2,7 +2,8 @@ import { IAK_SIGN_EXTRA, verifyIakSign } from '@billerkit/signing';
 import { iakResponseCodes, iakTestNumbers } from '@billerkit/specs';
 import { iakCommands } from '@billerkit/validators';
 import type { IakSandboxCredentials } from '../credentials.js';
-import { SandboxStateError, type StateResult, type StatefulProvider } from '../provider.js';
+import { capIssues, fieldsWithUnsafeCharacters, jsonRequestShape, xmlShape } from '../limits.js';
+import type { StateResult, StatefulProvider } from '../provider.js';
 import { checkRequest, type RequestProfile } from '../request-check.js';
 import type { ProviderContext, SandboxRequest, SandboxResponse, SandboxTransaction } from '../types.js';
 import { buildBill, type IakInquiryExtras, receiptLines } from './bills.js';
@@ -10,7 +11,8 @@ import { IAK_RC, messageOf } from './codes.js';
 import { amount, rupiah } from './money.js';
 import { findProduct, IAK_PRICELIST_TYPES, IAK_PRODUCTS, type IakProduct } from './products.js';
 import { receiptData, receiptPdf } from './receipt.js';
-import { type IakRecord, IakStore, wibDateTime, ymdHis } from './store.js';
+import { createIakStates, TR_ID } from './states.js';
+import { type IakPayment, type IakRecord, IakStore, type IakStoreSnapshot, wibDateTime, ymdHis } from './store.js';
 import { type IakGeneration, type IakScenario, type IakTestNumberRow, IakTestNumbers } from './test-numbers.js';
 import { envelope, fallbackFormat, formatOfMediaType, type IakFormat, mediaTypeOf, parseBody } from './wire.js';
 
@@ -26,26 +28,13 @@ export interface IakProviderOptions {
   requestProfile?: RequestProfile;
 }
 
-export type IakContext = ProviderContext & { credentials?: IakSandboxCredentials; iakRequestProfile?: RequestProfile };
+export type IakContext = ProviderContext & {
+  credentials?: IakSandboxCredentials;
+  iakRequestProfile?: RequestProfile;
+  /** Every test number answers the same every time, as on IAK's own test host (no "already paid" memory). */
+  iakStatelessTestNumbers?: boolean;
+};
 
-/** Names accepted by {@link IakProvider.setState} (Pact provider states), with what each expects. */
-export const IAK_PROVIDER_STATES: ReadonlyArray<{ name: string; params: string; effect: string }> = [
-  { name: 'reset', params: '{}', effect: 'forget every inquiry and payment, balance back to the initial deposit' },
-  { name: 'balance', params: '{ balanceMinor: "<sen, digit string>" }', effect: 'set the deposit balance' },
-  { name: 'insufficient balance', params: '{}', effect: 'deposit balance 0, so every pay-pasca answers rc 17' },
-  { name: 'generation', params: '{ generation: "seed" | "newer" }', effect: 'switch the active test-number generation' },
-  {
-    name: 'inquiry exists',
-    params: '{ ref_id, hp?, code?, tr_id? }',
-    effect: 'record a successful, unpaid inquiry (default: the 1-bill PLN test number of the active generation); returns tr_id',
-  },
-  {
-    name: 'payment exists',
-    params: '{ ref_id, hp?, code?, tr_id?, status?: "success" | "pending" | "failed" }',
-    effect: 'record an inquiry and its payment in that status (no balance taken); returns tr_id',
-  },
-  { name: 'no transaction', params: '{ ref_id }', effect: 'forget whatever the sandbox holds for that ref_id (checkstatus answers "not found")' },
-];
 
 export interface IakProvider extends StatefulProvider {
   readonly provider: 'iak';
@@ -56,6 +45,9 @@ export interface IakProvider extends StatefulProvider {
   testNumbers(generation?: IakGeneration): IakTestNumberRow[];
   /** The generation in use (the context's, unless a provider state switched it). */
   generation(): IakGeneration;
+  /** The state a state file keeps (deposit, inquiries and payments). */
+  snapshot(): IakStoreSnapshot;
+  restore(snapshot: IakStoreSnapshot): void;
 }
 
 const BILL_CHECK = /^\/api\/v1\/bill\/check\/?$/;
@@ -65,7 +57,6 @@ const DOWNLOAD = /^\/api\/v1\/download\/([^/]+)(\/1)?\/?$/;
 const IAK_NAMESPACE = /^\/api\/v1\/(bill|download)(\/|$)/;
 
 const MAX_FIELD_LENGTH = 512;
-const TR_ID = /^[1-9][0-9]{0,14}$/;
 
 let sharedTestNumbers: IakTestNumbers | undefined;
 function testNumberTable(): IakTestNumbers {
@@ -119,7 +110,7 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
   const credentials = options.credentials ?? ctx.credentials ?? IAK_SANDBOX_DEFAULT_CREDENTIALS;
   const requestProfile = options.requestProfile ?? ctx.iakRequestProfile ?? 'provider';
   const table = testNumberTable();
-  const store = new IakStore(ctx);
+  const store = new IakStore({ ...ctx, statelessTestNumbers: ctx.iakStatelessTestNumbers === true });
   let generation: IakGeneration = ctx.iakTestNumberGeneration;
 
   // ---------------------------------------------------------------- responses built from a record
@@ -250,15 +241,10 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const scenario = lookup(code, hp);
     if (!scenario) return reply.code(IAK_RC.incorrectNumber, 'inq-pasca', ids);
     if (scenario.failsAt === 'inquiry') return reply.code(scenario.responseCode, 'inq-pasca', ids);
-    const record: IakRecord = {
-      trId: store.nextTrId(),
-      refId,
-      hp,
-      product,
-      bill: buildBill(product, hp, scenario.bills, checked.extras),
-      scenario,
-      inquiredAt: store.now(),
-    };
+    const bill = buildBill(product, hp, scenario.bills, checked.extras);
+    // A bill paid (or being paid) on this server is paid: what IAK answers for a paid bill, until reset.
+    if (store.paidBill({ product, hp, bill })) return reply.code(alreadyPaidCode, 'inq-pasca', ids);
+    const record: IakRecord = { trId: store.nextTrId(), refId, hp, product, bill, scenario, inquiredAt: store.now() };
     store.add(record);
     return reply.send(inquiryData(record));
   };
@@ -278,16 +264,18 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const now = store.now();
     // "Please inquiry and payment on the same day" (rc 04, BILLING ID EXPIRED).
     if (ymdHis(now).slice(0, 8) !== ymdHis(record.inquiredAt).slice(0, 8)) return reply.send(paymentData(record, '04'));
+    // Another inquiry of the same bill was paid first: this one takes nothing and records nothing.
+    if (store.paidBill(record)) return reply.send(paymentData(record, alreadyPaidCode));
     const { selling } = money(record);
     const scenario = record.scenario;
     const failure = scenario?.failsAt === 'payment' ? scenario.responseCode : undefined;
     const pending = failure !== undefined && (failure === IAK_RC.pending || scenario?.outcome === 'pending');
     if (failure !== undefined && !pending) {
-      record.payment = { status: 'failed', responseCode: failure, settleTo: 'failed', paidAt: now, updatedAt: now, noref: '', checks: 0, held: 0n };
+      store.recordPayment(record, { status: 'failed', responseCode: failure, settleTo: 'failed', paidAt: now, updatedAt: now, noref: '', checks: 0, held: 0n });
       return reply.send(paymentData(record, failure));
     }
     if (!store.take(selling)) return reply.send(paymentData(record, IAK_RC.balanceNotEnough));
-    record.payment = {
+    const payment: IakPayment = {
       status: pending ? 'pending' : 'success',
       responseCode: pending ? (failure ?? IAK_RC.pending) : IAK_RC.success,
       settleTo: 'success',
@@ -297,7 +285,8 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
       checks: 0,
       held: selling,
     };
-    return reply.send(paymentData(record, record.payment.responseCode));
+    store.recordPayment(record, payment);
+    return reply.send(paymentData(record, payment.responseCode));
   };
 
   const checkStatus = (body: Record<string, unknown>, reply: Reply): SandboxResponse => {
@@ -334,20 +323,13 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
 
   // ---------------------------------------------------------------- request checks
 
+  /** Authentication first (the sign covers username and API key), then bounded field checks, then the schema. */
   const verify = (command: string, body: Record<string, unknown>, reply: Reply, component: string): SandboxResponse | undefined => {
-    for (const value of Object.values(body)) {
-      if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
+    const username = field(body, 'username');
+    const sign = field(body, 'sign');
+    if (username === undefined || sign === undefined) {
+      return reply.refused({ ...(username === undefined ? { username: ['is required'] } : {}), ...(sign === undefined ? { sign: ['is required'] } : {}) });
     }
-    const result = checkRequest('iak', component, requestProfile, body);
-    if (!result.valid) {
-      // rc 03 is IAK's own answer to a ref_id that is not "alpha_num only without space".
-      if (result.issues.every((issue) => issue.path === '/ref_id' && issue.keyword !== 'required')) {
-        return reply.code(IAK_RC.invalidRefId, command);
-      }
-      return reply.refused(errorDetails(result.issues));
-    }
-    const username = field(body, 'username') ?? '';
-    const sign = field(body, 'sign') ?? '';
     const extra =
       command === 'inq-pasca'
         ? (field(body, 'ref_id') ?? '')
@@ -360,6 +342,19 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     if (username !== credentials.username || !verifyIakSign(credentials.username, credentials.apiKey, extra, sign)) {
       return reply.code(IAK_RC.invalidSignature, command);
     }
+    for (const value of Object.values(body)) {
+      if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
+    }
+    const unsafe = fieldsWithUnsafeCharacters(body);
+    if (unsafe.length > 0) return reply.refused(errorDetails(unsafe.map((name) => ({ path: `/${name.replace(/\./g, '/')}`, message: 'must not contain control or bidirectional characters' }))));
+    const result = checkRequest('iak', component, requestProfile, body);
+    if (!result.valid) {
+      // rc 03 is IAK's own answer to a ref_id that is not "alpha_num only without space".
+      if (result.issues.every((issue) => issue.path === '/ref_id' && issue.keyword !== 'required')) {
+        return reply.code(IAK_RC.invalidRefId, command);
+      }
+      return reply.refused(errorDetails(result.issues));
+    }
     return undefined;
   };
 
@@ -369,6 +364,9 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const reply = new Reply(format ?? fallbackFormat(request.body), format === 'xml' ? media : undefined);
     if (request.method !== 'POST') return withHeader(reply.code(IAK_RC.pageNotFound, undefined, {}, 405), 'allow', 'POST');
     if (format === undefined) return reply.refused({ 'content-type': ['must be application/json, application/xml or text/xml'] });
+    // Bounded before any parser runs: a body of a hundred thousand keys is refused after its first few hundred bytes.
+    const shape = (format === 'json' ? jsonRequestShape : xmlShape)(request.body);
+    if (!shape.ok) return reply.refused({ body: [shape.reason] });
     const parsed = parseBody(format, request.body);
     if (!parsed.ok) return reply.refused({ body: [parsed.reason] });
     const body = format === 'xml' ? typeXmlRequest(parsed.value) : parsed.value;
@@ -419,95 +417,15 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     };
   };
 
-  // ---------------------------------------------------------------- provider states
-
-  const setState = (state: string, params: Record<string, unknown> = {}): StateResult => {
-    const text = (name: string): string | undefined => {
-      const value = params[name];
-      if (value === undefined) return undefined;
-      if (typeof value === 'string') return value;
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-      throw new SandboxStateError(`iak state "${state}": ${name} must be a string`);
-    };
-    switch (state) {
-      case 'reset':
-        provider.reset();
-        return {};
-      case 'balance': {
-        const value = params['balanceMinor'];
-        const balance = typeof value === 'bigint' ? value : typeof value === 'string' && /^[0-9]{1,30}$/.test(value) ? BigInt(value) : undefined;
-        if (balance === undefined || balance < 0n) throw new SandboxStateError('iak state "balance": balanceMinor must be a non-negative digit string (sen)');
-        store.balance = balance;
-        return { balanceMinor: balance.toString() };
-      }
-      case 'insufficient balance':
-        store.balance = 0n;
-        return { balanceMinor: '0' };
-      case 'generation': {
-        const value = params['generation'];
-        if (value !== 'seed' && value !== 'newer') throw new SandboxStateError('iak state "generation": generation must be "seed" or "newer"');
-        generation = value;
-        return { generation };
-      }
-      case 'no transaction': {
-        const refId = text('ref_id');
-        if (refId === undefined) throw new SandboxStateError('iak state "no transaction": ref_id is required');
-        const record = store.byRef(refId);
-        if (record) store.remove(record);
-        return { ref_id: refId };
-      }
-      case 'inquiry exists':
-      case 'payment exists': {
-        const refId = text('ref_id');
-        if (refId === undefined || refId === '') throw new SandboxStateError(`iak state "${state}": ref_id is required`);
-        const defaultScenario = table.all.find((s) => s.generation === generation && s.product === 'PLNPOSTPAID' && s.failsAt === null && s.bills === 1);
-        const code = text('code') ?? defaultScenario?.product ?? 'PLNPOSTPAID';
-        const hp = text('hp') ?? defaultScenario?.hp ?? '';
-        const product = findProduct(code);
-        if (!product) throw new SandboxStateError(`iak state "${state}": unknown product code ${JSON.stringify(code)}`);
-        const scenario = lookup(code, hp);
-        if (!scenario || scenario.failsAt === 'inquiry') {
-          throw new SandboxStateError(`iak state "${state}": ${code} ${hp} is no test number whose inquiry succeeds in the ${generation} generation`);
-        }
-        const trIdText = text('tr_id');
-        if (trIdText !== undefined && !TR_ID.test(trIdText)) throw new SandboxStateError(`iak state "${state}": tr_id must be a positive integer`);
-        const wantedTrId = trIdText === undefined ? undefined : Number(trIdText);
-        for (const existing of [store.byRef(refId), wantedTrId === undefined ? undefined : store.byTr(wantedTrId)]) {
-          if (existing) store.remove(existing);
-        }
-        const now = store.now();
-        const record: IakRecord = {
-          trId: wantedTrId ?? store.nextTrId(),
-          refId,
-          hp,
-          product,
-          bill: buildBill(product, hp, scenario.bills, defaultExtras(product)),
-          scenario,
-          inquiredAt: now,
-        };
-        if (state === 'payment exists') {
-          const status = params['status'] ?? 'success';
-          if (status !== 'success' && status !== 'pending' && status !== 'failed') {
-            throw new SandboxStateError('iak state "payment exists": status must be "success", "pending" or "failed"');
-          }
-          record.payment = {
-            status,
-            responseCode: status === 'success' ? IAK_RC.success : status === 'pending' ? IAK_RC.pending : IAK_RC.paymentFailed,
-            settleTo: 'success',
-            paidAt: now,
-            updatedAt: now,
-            noref: status === 'failed' ? '' : store.nextNoref(),
-            checks: 0,
-            held: 0n,
-          };
-        }
-        store.add(record);
-        return { tr_id: record.trId, ref_id: refId, code, hp };
-      }
-      default:
-        throw new SandboxStateError(`iak: unknown provider state ${JSON.stringify(state)}; known: ${IAK_PROVIDER_STATES.map((s) => s.name).join(', ')}`);
-    }
-  };
+  const setState = createIakStates({
+    store,
+    table,
+    generation: () => generation,
+    setGeneration: (value: IakGeneration) => {
+      generation = value;
+    },
+    reset: () => provider.reset(),
+  });
 
   const provider: IakProvider = {
     provider: 'iak',
@@ -534,6 +452,8 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
       store.reset();
       generation = ctx.iakTestNumberGeneration;
     },
+    snapshot: () => store.snapshot(),
+    restore: (snapshot) => store.restore(snapshot, findProduct),
     setState,
     applyState: setState,
     testNumbers: (g) => table.rows(g),
@@ -559,7 +479,8 @@ function typeXmlRequest(body: Record<string, unknown>): Record<string, unknown> 
 function errorDetails(issues: ReadonlyArray<{ path: string; message: string }>): Record<string, string[]> {
   // A Map, then fromEntries: a field literally named `__proto__` stays an ordinary key.
   const details = new Map<string, string[]>();
-  for (const issue of issues) {
+  const { shown, omitted } = capIssues(issues);
+  for (const issue of shown) {
     const raw = issue.path === '/' || issue.path === '' ? 'body' : issue.path.replace(/^\//, '').replace(/\//g, '.');
     // The names become XML element names in <mp> answers; a sent name like `#text` or `a:b` must not break the answer.
     const safe = raw.replace(/[^A-Za-z0-9_.-]/g, '_');
@@ -568,6 +489,7 @@ function errorDetails(issues: ReadonlyArray<{ path: string; message: string }>):
     if (!list.includes(issue.message)) list.push(issue.message);
     details.set(name, list);
   }
+  if (omitted > 0) details.set('_omitted', [`${omitted} more problems not listed`]);
   return Object.fromEntries(details);
 }
 
@@ -581,14 +503,6 @@ function decodeURIComponentSafe(text: string): string {
   } catch {
     return text;
   }
-}
-
-function defaultExtras(product: IakProduct): IakInquiryExtras {
-  const extras: IakInquiryExtras = {};
-  if (product.extras.includes('year')) extras.year = '2019';
-  if (product.extras.includes('nomor_identitas')) extras.nomorIdentitas = '0212502110170100';
-  if (product.extras.includes('desc.amount')) extras.amount = rupiah(100000);
-  return extras;
 }
 
 /** The first of `preferred` that the response-code catalogue lists with kind `already_paid`, else `fallback`. */

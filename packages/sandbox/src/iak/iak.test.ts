@@ -4,7 +4,8 @@ import { parseIakXml, validate } from '@billerkit/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxIds } from '../clock.js';
 import { SandboxStateError } from '../provider.js';
-import { IAK_PROVIDER_STATES, iakTestNumberTable } from './handler.js';
+import { iakTestNumberTable } from './handler.js';
+import { IAK_PROVIDER_STATES } from './states.js';
 import {
   API_KEY,
   call,

@@ -5,12 +5,12 @@
  */
 export {
   createIakProvider,
-  IAK_PROVIDER_STATES,
   IAK_SANDBOX_DEFAULT_CREDENTIALS,
   type IakContext,
   type IakProvider,
   type IakProviderOptions,
   iakTestNumberTable,
 } from './handler.js';
+export { IAK_PROVIDER_STATES } from './states.js';
 export { IAK_PRICELIST_TYPES, IAK_PRODUCTS, type IakFamily, type IakProduct } from './products.js';
 export type { IakGeneration, IakScenario, IakTestNumberRow } from './test-numbers.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IdSource, SandboxClock, SandboxTransaction } from '../types.js';
+import { DEFAULT_RETENTION, evictOldest, type IdSource, type SandboxClock, type SandboxRetention, type SandboxTransaction } from '../types.js';
 import type { IakBill } from './bills.js';
 import type { IakProduct } from './products.js';
 import type { IakScenario } from './test-numbers.js';
@@ -55,6 +55,20 @@ export interface IakStoreOptions {
   initialBalanceMinor: bigint;
   settleAfterChecks: number;
   settleAfterMs: number;
+  retention?: SandboxRetention;
+  /** IAK's own test host answers every test number the same way every time; true restores that (no "already paid" memory). */
+  statelessTestNumbers?: boolean;
+}
+
+/** The IAK state as JSON-ready data (dates are revived on restore, bigints by the snapshot file's codec). */
+export interface IakStoreSnapshot {
+  balance: string;
+  records: Array<Omit<IakRecord, 'product'> & { product: string }>;
+}
+
+/** What makes two inquiries the same bill: product, customer number and period. */
+export function billKey(record: Pick<IakRecord, 'product' | 'hp' | 'bill'>): string {
+  return `${record.product.code}\u0000${record.hp}\u0000${record.bill.period}`;
 }
 
 /** The IAK sandbox's state: deposit balance and inquiries/payments by tr_id and by ref_id. */
@@ -62,14 +76,24 @@ export class IakStore {
   balance: bigint;
   private readonly byTrId = new Map<number, IakRecord>();
   private readonly byRefId = new Map<string, IakRecord>();
+  /** Unpaid inquiries and paid records by tr_id, each oldest first: the retention bounds apply to them. */
+  private readonly open = new Map<number, IakRecord>();
+  private readonly paid = new Map<number, IakRecord>();
+  /** Bills with a successful or pending payment → that record. */
+  private readonly paidBills = new Map<string, IakRecord>();
+  private readonly retention: SandboxRetention;
 
   constructor(private readonly options: IakStoreOptions) {
     this.balance = options.initialBalanceMinor;
+    this.retention = options.retention ?? DEFAULT_RETENTION;
   }
 
   reset(): void {
     this.byTrId.clear();
     this.byRefId.clear();
+    this.open.clear();
+    this.paid.clear();
+    this.paidBills.clear();
     this.balance = this.options.initialBalanceMinor;
   }
 
@@ -100,11 +124,45 @@ export class IakStore {
   add(record: IakRecord): void {
     this.byTrId.set(record.trId, record);
     this.byRefId.set(record.refId, record);
+    if (record.payment) this.notePayment(record);
+    else {
+      this.open.set(record.trId, record);
+      for (const old of evictOldest(this.open, this.retention.inquiries)) this.remove(old);
+    }
+  }
+
+  /** Records the payment of an inquiry (once); a successful or pending one marks its bill as paid. */
+  recordPayment(record: IakRecord, payment: IakPayment): void {
+    record.payment = payment;
+    this.open.delete(record.trId);
+    this.notePayment(record);
+  }
+
+  private notePayment(record: IakRecord): void {
+    this.paid.set(record.trId, record);
+    if (record.payment?.status !== 'failed' && !this.options.statelessTestNumbers) this.paidBills.set(billKey(record), record);
+    for (const old of evictOldest(this.paid, this.retention.payments)) this.remove(old);
+  }
+
+  /** The record whose payment paid (or is paying) this bill, if any. */
+  paidBill(record: Pick<IakRecord, 'product' | 'hp' | 'bill'>): IakRecord | undefined {
+    const found = this.paidBills.get(billKey(record));
+    if (found) this.settleByTime(found);
+    return found?.payment?.status === 'failed' ? undefined : found;
   }
 
   remove(record: IakRecord): void {
-    this.byTrId.delete(record.trId);
-    this.byRefId.delete(record.refId);
+    if (this.byTrId.get(record.trId) === record) this.byTrId.delete(record.trId);
+    if (this.byRefId.get(record.refId) === record) this.byRefId.delete(record.refId);
+    this.open.delete(record.trId);
+    this.paid.delete(record.trId);
+    const key = billKey(record);
+    if (this.paidBills.get(key) === record) this.paidBills.delete(key);
+  }
+
+  /** How many inquiries and payments are held (for the retention tests and the health route). */
+  size(): { inquiries: number; payments: number } {
+    return { inquiries: this.open.size, payments: this.paid.size };
   }
 
   byTr(trId: number): IakRecord | undefined {
@@ -155,13 +213,38 @@ export class IakStore {
     if (target === 'failed') {
       this.balance += payment.held;
       payment.held = 0n;
+      // A payment that failed leaves its bill unpaid.
+      const key = billKey(record);
+      if (this.paidBills.get(key) === record) this.paidBills.delete(key);
+    }
+  }
+
+  /**
+   * What `--state-file` keeps: the deposit and every record (inquiries and payments), products by code.
+   * Bigints inside bills are tagged by {@link snapshotJson}.
+   */
+  snapshot(): IakStoreSnapshot {
+    return {
+      balance: this.balance.toString(),
+      records: [...this.byTrId.values()].map((record) => ({ ...record, product: record.product.code })),
+    };
+  }
+
+  restore(snapshot: IakStoreSnapshot, productByCode: (code: string) => IakProduct | undefined): void {
+    this.reset();
+    this.balance = BigInt(snapshot.balance);
+    for (const stored of snapshot.records) {
+      const product = productByCode(stored.product);
+      if (!product) continue; // a product the catalogue no longer has
+      const payment = stored.payment && { ...stored.payment, paidAt: new Date(stored.payment.paidAt), updatedAt: new Date(stored.payment.updatedAt) };
+      this.add({ ...stored, product, inquiredAt: new Date(stored.inquiredAt), ...(payment ? { payment } : {}) });
     }
   }
 
   /** Payments (not bare inquiries) as the server's inspection endpoint lists them, oldest first. */
   transactions(): SandboxTransaction[] {
     const out: SandboxTransaction[] = [];
-    for (const record of this.byTrId.values()) {
+    for (const record of this.paid.values()) {
       this.settleByTime(record);
       const payment = record.payment;
       if (!payment) continue;

@@ -118,7 +118,7 @@ function responseOf(req: TransportRequest, answer: Exchanged, attempts: number, 
 export function createTransport(options: TransportOptions): Transport {
   const provider = options.provider;
   if (options.fetch !== undefined && options.agent !== undefined) {
-    throw new TypeError('createTransport: pass either fetch or agent, not both (a fetch takes its own dispatcher)');
+    throw new TypeError('pass either fetch or agent, not both (give the fetch its own dispatcher instead)');
   }
   const exchange: Exchange = options.fetch ? fetchExchange(options.fetch) : httpExchange(options.agent);
   const redactor = options.redactor ?? createRedactor();

@@ -6,6 +6,7 @@
  */
 import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { declaredTooLarge, readNodeBody } from './transport-body.js';
 import { BodyTooLarge, RedirectRefused } from './transport-errors.js';
 import type { Exchange, Exchanged } from './transport-exchange.js';
@@ -15,19 +16,56 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * Idle keep-alive sockets close after 4 s, before a server's usual 5 s keep-alive timeout would close them
- * under us (a request sent on a socket the server is closing fails with a reset). Shared by every
- * transport of the process that brings no agent, as Node's global agent is.
+ * under us (a request sent on a socket the server is closing fails with a reset). The agent's own `timeout`
+ * option would do it with two socket timers per request; instead the agent stamps a socket when it goes idle
+ * (`keepSocketAlive`, the documented hook) and one unref'd sweep a second closes those idle too long.
+ * Shared by every transport of the process that brings no agent, as Node's global agent is.
  */
-const AGENT_OPTIONS = { keepAlive: true, timeout: 4_000, scheduling: 'lifo' } as const;
+const IDLE_MS = 4_000;
+const idleSince = new WeakMap<Duplex, number>();
+
+function sweep(agents: Array<HttpAgent | HttpsAgent>): void {
+  const now = Date.now();
+  for (const agent of agents) {
+    for (const sockets of Object.values(agent.freeSockets)) {
+      for (const socket of sockets ?? []) if (now - (idleSince.get(socket) ?? now) >= IDLE_MS) socket.destroy();
+    }
+  }
+}
+
+class IdleClosingHttpAgent extends HttpAgent {
+  override keepSocketAlive(socket: Duplex): void {
+    idleSince.set(socket, Date.now());
+    // biome-ignore lint/correctness/noVoidTypeReturn: Node reads the boolean (false: do not keep the socket); @types/node says void
+    return super.keepSocketAlive(socket);
+  }
+}
+
+class IdleClosingHttpsAgent extends HttpsAgent {
+  override keepSocketAlive(socket: Duplex): void {
+    idleSince.set(socket, Date.now());
+    // biome-ignore lint/correctness/noVoidTypeReturn: Node reads the boolean (false: do not keep the socket); @types/node says void
+    return super.keepSocketAlive(socket);
+  }
+}
+
 let sharedAgents: { http: HttpAgent; https: HttpsAgent } | undefined;
 function defaultAgents() {
-  sharedAgents ??= { http: new HttpAgent(AGENT_OPTIONS), https: new HttpsAgent(AGENT_OPTIONS) };
+  if (sharedAgents === undefined) {
+    const options = { keepAlive: true, scheduling: 'lifo' } as const;
+    sharedAgents = { http: new IdleClosingHttpAgent(options), https: new IdleClosingHttpsAgent(options) };
+    setInterval(sweep, 1_000, [sharedAgents.http, sharedAgents.https]).unref();
+  }
   return sharedAgents;
 }
 
 interface Target {
   send: typeof httpRequest;
-  options: RequestOptions;
+  protocol: string;
+  hostname: string;
+  port: string;
+  path: string;
+  agent: HttpAgent;
 }
 
 /** A URL's request options, parsed once per URL (a client calls a handful of URLs, over and over). */
@@ -37,14 +75,12 @@ function targetOf(url: string, agent: HttpAgent | undefined): Target {
   if (!https && parsed.protocol !== 'http:') throw new TypeError(`unsupported protocol ${parsed.protocol} (http: or https: only)`);
   return {
     send: https ? httpsRequest : httpRequest,
-    options: {
-      protocol: parsed.protocol,
-      // URL keeps IPv6 hosts in brackets; node:http wants them bare.
-      hostname: parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname,
-      port: parsed.port,
-      path: parsed.pathname + parsed.search,
-      agent: agent ?? (https ? defaultAgents().https : defaultAgents().http),
-    },
+    protocol: parsed.protocol,
+    // URL keeps IPv6 hosts in brackets; node:http wants them bare.
+    hostname: parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname,
+    port: parsed.port,
+    path: parsed.pathname + parsed.search,
+    agent: agent ?? (https ? defaultAgents().https : defaultAgents().http),
   };
 }
 
@@ -77,7 +113,9 @@ export function httpExchange(agent: HttpAgent | undefined): Exchange {
       }
       const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...request.headers };
       if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
-      const outgoing = target.send({ ...target.options, method: request.method, headers }, (res) => {
+      const { protocol, hostname, port, path } = target;
+      const options: RequestOptions = { protocol, hostname, port, path, agent: target.agent, method: request.method, headers };
+      const outgoing = target.send(options, (res) => {
         progress.phase = 'during-body';
         const status = res.statusCode ?? 0;
         const fail = (error: Error) => {

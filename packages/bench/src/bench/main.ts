@@ -9,7 +9,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { recordAnswers } from './answers.js';
 import { measureBundles } from './bundle.js';
@@ -38,6 +38,7 @@ interface Row {
 const rows: Row[] = [];
 const notes: string[] = [];
 const started = performance.now();
+const loadAtStart = loadavg()[0]!;
 
 function log(message: string): void {
   process.stderr.write(`[bench ${fmt.ms(performance.now() - started)}] ${message}\n`);
@@ -189,6 +190,12 @@ md.push('');
 md.push(`Made by \`pnpm bench\` (\`npx -y pnpm@10 bench\` without a global pnpm; source: \`packages/bench/src/bench/\`) on ${new Date().toISOString().slice(0, 10)}, in ${fmt.ms(totalMs)}.`);
 md.push(`Machine: ${machine}.${cpus().length === 2 ? '' : ' (The goals were set for 2 cores.)'}`);
 md.push('Every ratio compares two things measured side by side in this one run, in alternating rounds; absolute figures on a shared machine move from run to run, the ratios much less.');
+const loadAtEnd = loadavg()[0]!;
+if (Math.max(loadAtStart, loadAtEnd) > cpus().length) {
+  md.push(
+    `**Noisy run:** the machine was shared with other work while this ran (1-minute load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end, on ${cpus().length} cores), so absolute figures are low and move between runs; the per-round ratios and CPU per call are the figures to read.`,
+  );
+}
 md.push('');
 md.push('| section | measure | result | goal | verdict |');
 md.push('|---|---|---|---|---|');
@@ -201,7 +208,7 @@ if (overhead) {
     `1. **Client overhead**: a minimal node:http server in a child process answers every request with one fixed, valid answer (recorded from the embedded sandbox). ${overhead.concurrency} callers in a closed loop, ${overhead.rounds} interleaved rounds of ${fmt.ms(overhead.roundMs)} per variant after a warm-up, all variants in this one run. The floor is raw \`node:http\` with a keep-alive agent (prebuilt body with its Content-Length, chunks collected, \`JSON.parse\`): what the platform allows. Beside it, with the same body to the same server, raw \`fetch\` (\`await res.json()\`) and an axios ${AXIOS_VERSION} POST (\`axios.post(url, body, { headers })\`, its default Node adapter and agent), as an integration without billerkit would call. Every ratio is the median of per-round ratios: req/s to the floor's and to axios's, and client CPU per call to the floor's. "Client CPU" is this process's CPU time (user + system, \`process.cpuUsage\`) per completed call, median over rounds; the server runs in its own process, so it is the client's own cost, and it moves much less between runs than req/s on a shared machine. The clients do everything a real call does: build and sign the request, send it through core's transport (per-attempt and total timeouts, size cap, gzip/br, refused redirects), parse, read every field defensively, classify the result code and convert amounts to bigint sen; the "with validators" rows also check the request and the answer against the spec (\`@billerkit/validators/espay\`, \`/iak\`, opt-in). Goals: default clients ≥ ${CLIENT_GOALS.default.floor}× node:http and ≥ ${CLIENT_GOALS.default.axios}× axios req/s with CPU per call ≤ ${CLIENT_GOALS.default.cpu}× node:http; with validators ≥ ${CLIENT_GOALS.validators.floor}× node:http.`,
   );
   md.push(
-    '   The diagnostic rows split the overhead: core\'s transport alone (the same timeouts, deadline and capped read the clients use) with the prebuilt body, on its default stack (node:http, keep-alive) and with the fetch option; the client layer is a client row against the transport row; the clients with the fetch option show what the default stack saves them.',
+    '   The default stack is node:http with keep-alive agents; why not undici 7\'s `request`/`Pool` (measured side by side with node:http and fetch, with their bundle sizes) is in `packages/core/README.md`, "Two HTTP stacks". The diagnostic rows split the overhead: core\'s transport alone (the same timeouts, deadline and capped read the clients use) with the prebuilt body, on its default stack (node:http, keep-alive) and with the fetch option; the client layer is a client row against the transport row; the clients with the fetch option show what the default stack saves them.',
   );
   for (const p of overhead.profiles) {
     md.push('');

@@ -39,7 +39,7 @@ export function declaredTooLarge(length: string | null | undefined, cap: number)
 }
 
 /** The decoder of a Content-Encoding (what fetch would undo for us); undefined for identity or unknown. */
-function decoderFor(encoding: string | undefined): Transform | undefined {
+function decoderFor(encoding: string | null): Transform | undefined {
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
@@ -57,9 +57,9 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
  * Reads a node:http response. The attempt's stop destroys the request, and with it the socket: the body
  * then closes before its end and the read fails; the error mapping tells a timeout from a reset.
  */
-export function readNodeBody(res: IncomingMessage, cap: number, keepBytes: boolean): Promise<BodyRead> {
+export function readNodeBody(res: IncomingMessage, encoding: string | null, cap: number, keepBytes: boolean): Promise<BodyRead> {
   return new Promise((resolve, reject) => {
-    const decoder = decoderFor(res.headers['content-encoding']);
+    const decoder = decoderFor(encoding);
     const source: Readable = decoder ? res.pipe(decoder) : res;
     const chunks: Buffer[] = [];
     let total = 0;

@@ -4,7 +4,7 @@
  * streams, an AbortSignal per call), costs a fraction of fetch's CPU per call; see the core README.
  * Like fetch it sends Content-Length, asks for gzip/deflate/br and undoes them, and refuses redirects.
  */
-import { Agent as HttpAgent, type IncomingHttpHeaders, request as httpRequest, type RequestOptions } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type RequestOptions } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { declaredTooLarge, readNodeBody } from './transport-body.js';
@@ -84,19 +84,26 @@ function targetOf(url: string, agent: HttpAgent | undefined): Target {
   };
 }
 
-function toHeaders(raw: IncomingHttpHeaders): Headers {
+/*
+ * Response headers are read from `res.rawHeaders` (name, value, name, value …) rather than `res.headers`,
+ * which Node builds on first access, header by header: a cost raw node:http callers never pay.
+ */
+function toHeaders(raw: string[]): Headers {
   const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const item of value) headers.append(name, item);
-    else if (value !== undefined) headers.append(name, value);
-  }
+  for (let i = 0; i + 1 < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
   return headers;
 }
 
-function headerOf(raw: IncomingHttpHeaders, name: string): string | null {
-  const value = raw[name];
-  if (value === undefined) return null;
-  return Array.isArray(value) ? value.join(', ') : value;
+/** A header by its lower-case name: the first value only (`firstOnly`, as Node keeps content-type and -length), or all joined as Headers.get does. */
+function rawHeader(raw: string[], name: string, firstOnly: boolean): string | null {
+  let found: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]!;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    if (firstOnly) return raw[i + 1]!;
+    found = found === null ? raw[i + 1]! : `${found}, ${raw[i + 1]}`;
+  }
+  return found;
 }
 
 const MAX_TARGETS = 64;
@@ -123,14 +130,15 @@ export function httpExchange(agent: HttpAgent | undefined): Exchange {
           reject(error);
         };
         if (REDIRECTS.has(status)) return fail(new RedirectRefused(status));
-        if (declaredTooLarge(res.headers['content-length'], cap)) return fail(new BodyTooLarge(status));
-        readNodeBody(res, cap, request.keepBytes).then(
+        const raw = res.rawHeaders;
+        if (declaredTooLarge(rawHeader(raw, 'content-length', true), cap)) return fail(new BodyTooLarge(status));
+        readNodeBody(res, rawHeader(raw, 'content-encoding', true), cap, request.keepBytes).then(
           (body) =>
             resolve({
               status,
-              contentType: res.headers['content-type'] ?? '',
-              header: (name) => headerOf(res.headers, name),
-              headers: () => toHeaders(res.headers),
+              contentType: rawHeader(raw, 'content-type', true) ?? '',
+              header: (name) => rawHeader(raw, name, false),
+              headers: () => toHeaders(raw),
               ...body,
             }),
           fail,

@@ -1,6 +1,6 @@
 /** Answer parsing under hostile bodies (issue 15): bounded work before JSON.parse, cross-check helpers. */
 import { describe, expect, it } from 'vitest';
-import { MalformedResponseError, ResponseMismatchError } from './errors.js';
+import { AuthenticationError, MalformedResponseError, ResponseMismatchError } from './errors.js';
 import { ANSWER_SHAPE_LIMITS, jsonShape } from './json-shape.js';
 import { assertAnswerFits, echoProblems, missingProblems, parseJsonBody, sumProblems } from './response.js';
 import type { TransportResponse } from './transport.js';
@@ -73,5 +73,50 @@ describe('cross-check helpers', () => {
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect((error as ResponseMismatchError).problems).toEqual(['tr_id is missing']);
     expect((error as ResponseMismatchError).kind).toBe('malformed_response');
+  });
+});
+
+describe('parseJsonBody', () => {
+  const fake = (status: number, body: string, contentType = 'application/json') => ({
+    status,
+    headers: new Headers(),
+    body,
+    bytes: body.length,
+    contentType,
+    url: 'http://x',
+    attempts: 1,
+    durationMs: 1,
+    request: { operation: 'op' },
+  });
+  it('401 is an AuthenticationError with the status', () => {
+    const err = (() => {
+      try {
+        parseJsonBody(fake(401, '{"error":"unauthorized"}'), { provider: 'espay' });
+      } catch (e) {
+        return e as AuthenticationError;
+      }
+    })();
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err?.httpStatus).toBe(401);
+  });
+  it('empty, HTML, truncated and scalar bodies are malformed; the raw body is kept', () => {
+    for (const [body, ct] of [
+      ['', 'application/json'],
+      ['<!DOCTYPE html><html><body>502 Bad Gateway</body></html>', 'application/json'],
+      ['{"ok":true}', 'text/html'],
+      ['{"error_code":"0000","amount":"125', 'application/json'],
+      ['42', 'application/json'],
+    ] as const) {
+      try {
+        parseJsonBody(fake(200, body, ct), { provider: 'espay' });
+        expect.unreachable(body);
+      } catch (e) {
+        expect(e, body).toBeInstanceOf(MalformedResponseError);
+        expect((e as MalformedResponseError).rawBody).toBe(body);
+      }
+    }
+  });
+  it('returns parsed objects, BOM tolerated', () => {
+    expect(parseJsonBody(fake(200, '\uFEFF{"a":1}'), { provider: 'iak' })).toEqual({ a: 1 });
   });
 });

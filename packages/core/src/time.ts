@@ -64,13 +64,17 @@ const POOL_BYTES = 4096;
 const pool = Buffer.alloc(POOL_BYTES);
 let poolOffset = POOL_BYTES;
 
+/** Upper-case hex of every byte value, so an id's random part is a few string joins, not toString + toUpperCase. */
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).toUpperCase().padStart(2, '0'));
+
 function randomHex(bytes: number): string {
   if (bytes > POOL_BYTES) return randomBytes(bytes).toString('hex').toUpperCase();
   if (poolOffset + bytes > POOL_BYTES) {
     randomFillSync(pool);
     poolOffset = 0;
   }
-  const hex = pool.toString('hex', poolOffset, poolOffset + bytes).toUpperCase();
+  let hex = '';
+  for (let i = poolOffset; i < poolOffset + bytes; i++) hex += HEX[pool[i]!];
   poolOffset += bytes;
   return hex;
 }

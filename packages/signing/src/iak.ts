@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+// crypto.hash: one call, no Hash object (about 4× cheaper than createHash for a short input; Node ≥ 20.12).
+import { hash } from 'node:crypto';
 import { assertString, safeEqualHex } from './internal.js';
 
 /** Literal `extra` values of the IAK commands whose sign does not use a request id. */
@@ -16,7 +17,7 @@ export type IakSignExtraLiteral = (typeof IAK_SIGN_EXTRA)[keyof typeof IAK_SIGN_
  */
 export function iakSign(username: string, apiKey: string, extra: string): string {
   const parts = [assertString(username, 'username', 'iakSign'), assertString(apiKey, 'apiKey', 'iakSign'), assertString(extra, 'extra', 'iakSign')];
-  return createHash('md5').update(parts.join(''), 'utf8').digest('hex');
+  return hash('md5', parts.join(''), 'hex');
 }
 
 /** Constant-time check of an IAK `sign`; false for anything that is not 32 hex characters. */
@@ -26,6 +27,6 @@ export function verifyIakSign(username: string, apiKey: string, extra: string, s
     assertString(apiKey, 'apiKey', 'verifyIakSign'),
     assertString(extra, 'extra', 'verifyIakSign'),
   ];
-  const expected = createHash('md5').update(parts.join(''), 'utf8').digest('hex');
+  const expected = hash('md5', parts.join(''), 'hex');
   return safeEqualHex(expected, sign, 32);
 }

@@ -3,19 +3,22 @@
  * esbuild for Node (built-ins external), minified, then gzipped. Each provider twice: through a client
  * object (`createEspayClient` + inquiry, which carries every operation) and through the modular API
  * (`createEspayConnection` + the `inquiry` function, where the bundler keeps only what an inquiry reaches).
- * The esbuild metafile says which packages and files take the space.
+ * The esbuild metafile says which packages and files take the space. For comparison, the same for what an
+ * application would otherwise ship: an axios-based client of one call (axios plus the same IAK inquiry).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
-import { areaOf } from './client-overhead.js';
+import { areaOf } from './profile.js';
 import { BENCH_DIR, REPO_DIR } from './util.js';
 
 export interface BundleFigures {
   name: string;
-  /** A what-if measure (not a shipped configuration): no goal verdict. */
+  /** A what-if measure (not a shipped configuration). */
   diagnostic: boolean;
+  /** The comparison: an axios-based client of one call, not billerkit. */
+  baseline: boolean;
   entry: string;
   minifiedBytes: number;
   gzipBytes: number;
@@ -111,10 +114,22 @@ export async function run(options) {
   return inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1' });
 }`,
 };
+/** What an integration without billerkit ships for the same call: axios, an md5 signature and one POST. */
+const AXIOS_INQUIRY = `
+import { createHash } from 'node:crypto';
+import axios from 'axios';
+export async function run(options) {
+  const refId = 'ORDER1';
+  const sign = createHash('md5').update(options.username + options.apiKey + refId).digest('hex');
+  const body = { commands: 'inq-pasca', username: options.username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: refId, sign };
+  const { data } = await axios.post(options.baseUrl + '/api/v1/bill/check', body, { timeout: 30000 });
+  return data;
+}`;
 const FLOOR = '(diagnostic) the same, without what it can do without: spec-check glue, logger wrapping, catalogue texts';
 
 /** Per provider: the client, the modular API, and the modular API's floor (built with FLOOR_STRIPS). */
-const ENTRIES: Array<{ name: string; entry: string; floor?: 'espay' | 'iak' }> = [
+const ENTRIES: Array<{ name: string; entry: string; floor?: 'espay' | 'iak'; baseline?: true }> = [
+  { name: 'an axios-based client of one call (axios + the IAK inquiry)', entry: AXIOS_INQUIRY, baseline: true },
   { name: '@billerkit/espay (createEspayClient + inquiry)', entry: CLIENT_INQUIRY.espay },
   { name: '@billerkit/espay modular (createEspayConnection + inquiry)', entry: MODULAR_INQUIRY.espay },
   { name: FLOOR, entry: MODULAR_INQUIRY.espay, floor: 'espay' },
@@ -138,7 +153,7 @@ function readSpecsData(): BundleFigures['runtimeData'] {
 
 export async function measureBundles(): Promise<BundleFigures[]> {
   const out: BundleFigures[] = [];
-  for (const { name, entry, floor } of ENTRIES) {
+  for (const { name, entry, floor, baseline } of ENTRIES) {
     const result = await build({
       plugins: floor ? [stripPlugin(FLOOR_STRIPS[floor])] : [],
       stdin: { contents: entry, resolveDir: BENCH_DIR, loader: 'js', sourcefile: 'entry.js' },
@@ -167,6 +182,7 @@ export async function measureBundles(): Promise<BundleFigures[]> {
     out.push({
       name,
       diagnostic: floor !== undefined,
+      baseline: baseline === true,
       runtimeData,
       entry: entry.trim(),
       minifiedBytes: code.length,

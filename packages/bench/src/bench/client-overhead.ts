@@ -1,52 +1,54 @@
 /**
- * 1. Client overhead: requests/s of `espay.inquiry` and `iak.inquiry` through the clients (as created by
+ * 1. Client overhead: requests/s and client CPU per call of `espay.inquiry` and `iak.inquiry` (as created by
  * default, and with the opt-in spec validators) against a minimal loopback node:http server that returns a
- * fixed valid answer, next to raw `fetch` with a prebuilt body to the same server. The server runs in a child process
- * (its own core); the variants run in interleaved rounds so drift hits them alike; the ratio is the median of
- * the per-round ratios. When a client is below the goal, a CPU profile of it says where the time goes.
+ * fixed valid answer, next to what an application would write without billerkit, with the same prebuilt
+ * body to the same server: raw node:http with a keep-alive agent (the floor), raw fetch, and an axios POST.
+ * The server runs in a child process, so this process's CPU time is the client's own. The variants run in
+ * interleaved rounds so drift hits them alike; each ratio is the median of the per-round ratios. Every
+ * client variant below a goal gets a CPU profile that says where its time goes.
  */
-import { Session } from 'node:inspector/promises';
-import { createEspayClient } from '@billerkit/espay';
+import { Agent, request as httpRequest } from 'node:http';
 import { createTransport } from '@billerkit/core';
+import { createEspayClient } from '@billerkit/espay';
 import { createIakClient } from '@billerkit/iak';
+import { espaySignature, iakSign } from '@billerkit/signing';
 import { espayValidators } from '@billerkit/validators/espay';
 import { iakValidators } from '@billerkit/validators/iak';
-import { espaySignature, iakSign } from '@billerkit/signing';
+import axios from 'axios';
 import type { RecordedAnswers } from './answers.js';
+import { type ProfileSummary, profile } from './profile.js';
 import { closedLoop, median, startNodeChild } from './util.js';
 
-function append(map: Map<string, number[]>, key: string, value: number): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+export type { ProfileSummary } from './profile.js';
+
+/** What a row is: the floor every ratio is taken to, another baseline, a client with its goals, or a diagnostic split. */
+export type Role = 'floor' | 'baseline' | 'client' | 'diagnostic';
+
+/** A client row's goals: minimum req/s ratios to the floor and to axios, maximum CPU per call ratio to the floor. */
+export interface OverheadGoal {
+  floor: number;
+  axios?: number;
+  cpu?: number;
 }
 
 export interface OverheadVariant {
   name: string;
-  /** Not a goal row: a piece of the client, measured to split the overhead. */
-  diagnostic: boolean;
-  /** The provider's baseline row (raw fetch as an application writes it). */
-  raw: boolean;
+  role: Role;
   provider: 'espay' | 'iak';
+  goal: OverheadGoal | undefined;
   perSecond: number;
-  /** Client ÷ raw fetch, median of per-round ratios; 1 for the raw rows. */
+  /** Variant ÷ raw node:http req/s, median of per-round ratios; 1 for the floor. */
   ratio: number;
-  /** Extra time per call compared with raw fetch, microseconds (at this concurrency). */
+  /** Variant ÷ axios req/s, median of per-round ratios. */
+  axiosRatio: number;
+  /** Extra time per call compared with raw node:http, microseconds (at this concurrency). */
   overheadUs: number;
   /** CPU time of this (client) process per completed call, median over rounds, microseconds. */
   cpuUsPerCall: number;
-  /** Raw fetch's CPU per call ÷ this variant's: the same comparison as `ratio`, without the scheduling noise. */
+  /** Variant's CPU per call ÷ raw node:http's, median of per-round ratios: below 1 is cheaper. */
   cpuRatio: number;
   failures: number;
-}
-
-export interface ProfileSummary {
-  variant: string;
-  /** Share of sampled CPU time by area (package, or node internals). */
-  areas: Array<{ area: string; percent: number }>;
-  functions: Array<{ name: string; where: string; percent: number }>;
-  /** billerkit functions by inclusive time (their callees included): which step of a call costs what. */
-  inclusive: Array<{ name: string; where: string; percent: number }>;
+  met: boolean | undefined;
 }
 
 export interface OverheadResult {
@@ -74,19 +76,19 @@ server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://12
 
 const ESPAY = { senderId: 'BENCH', password: 'bench-password', signatureKey: 'bench-key', basicAuth: { username: 'bench', password: 'bench-basic' } };
 const IAK = { username: '081234567890', apiKey: 'bench-iak-key' };
+export const GOALS = { default: { floor: 0.8, axios: 1.4, cpu: 1.3 }, validators: { floor: 0.7 } } as const;
 
 interface Variant {
   name: string;
   provider: 'espay' | 'iak';
-  raw: boolean;
-  diagnostic?: boolean;
+  role: Role;
+  goal?: OverheadGoal;
   work: () => Promise<unknown>;
 }
 
 /** One provider's prebuilt request, sent as is by the baseline rows. */
 interface PrebuiltRequest {
   provider: 'espay' | 'iak';
-  rawName: string;
   label: string;
   operation: string;
   url: string;
@@ -95,91 +97,98 @@ interface PrebuiltRequest {
   idempotent: boolean;
 }
 
+/** What an application writes on node:http: a keep-alive agent, the body, the chunks collected and parsed. */
+function rawNodeHttp(url: string, headers: Record<string, string>, body: string, agent: Agent): () => Promise<unknown> {
+  const options = { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } };
+  return () =>
+    new Promise((resolve, reject) => {
+      const outgoing = httpRequest(url, options, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+          } catch (error) {
+            reject(error);
+          }
+        });
+        res.on('error', reject);
+      });
+      outgoing.on('error', reject);
+      outgoing.end(body);
+    });
+}
+
 /**
- * Raw fetch (the baseline) and the diagnostic rows that split a client's overhead: raw fetch with an
- * AbortSignal per call is what undici charges for any abortable timeout; with `redirect: 'error'` it gets
- * the option the transport uses, which spares undici a copy of the request (see transport.ts), so the rows
- * after it compare like with like; core's transport alone adds its own work to that.
+ * The baselines (raw node:http, the floor; raw fetch; axios, as a typical integration calls it) and the
+ * diagnostic rows that split a client's overhead: core's transport alone on its default stack and with
+ * the fetch option.
  */
-function baselines(request: PrebuiltRequest): Variant[] {
+function baselines(request: PrebuiltRequest, agent: Agent): Variant[] {
   const { provider, label, url, headers, body } = request;
   const init: RequestInit = { method: 'POST', headers, body };
-  const noRedirects: RequestInit = { ...init, redirect: 'error' };
   const transport = createTransport({ provider });
+  const fetchTransport = createTransport({ provider, fetch: (input, options) => fetch(input, options) });
+  const send = { operation: request.operation, method: 'POST' as const, url, headers, body, idempotent: request.idempotent };
   return [
-    { name: request.rawName, provider, raw: true, work: async () => (await fetch(url, init)).json() },
-    {
-      name: `(diagnostic) raw fetch + an AbortSignal per call, ${label} body`,
-      provider,
-      raw: false,
-      diagnostic: true,
-      work: async () => {
-        const controller = new AbortController();
-        const timer = setTimeout(() => controller.abort(), 30_000);
-        try {
-          return await (await fetch(url, { ...init, signal: controller.signal })).json();
-        } finally {
-          clearTimeout(timer);
-        }
-      },
-    },
-    { name: `(diagnostic) raw fetch with redirect: 'error', ${label} body`, provider, raw: false, diagnostic: true, work: async () => (await fetch(url, noRedirects)).json() },
-    {
-      name: `(diagnostic) core transport.send, ${label} body`,
-      provider,
-      raw: false,
-      diagnostic: true,
-      work: async () => JSON.parse((await transport.send({ operation: request.operation, method: 'POST', url, headers, body, idempotent: request.idempotent })).body),
-    },
+    { name: `raw node:http, keep-alive agent (${label} body)`, provider, role: 'floor', work: rawNodeHttp(url, headers, body, agent) },
+    { name: `raw fetch (${label} body)`, provider, role: 'baseline', work: async () => (await fetch(url, init)).json() },
+    { name: `axios POST (${label} body)`, provider, role: 'baseline', work: async () => (await axios.post(url, body, { headers })).data },
+    { name: `(diagnostic) core transport.send, default (node:http), ${label} body`, provider, role: 'diagnostic', work: async () => JSON.parse((await transport.send(send)).body) },
+    { name: `(diagnostic) core transport.send, fetch option, ${label} body`, provider, role: 'diagnostic', work: async () => JSON.parse((await fetchTransport.send(send)).body) },
   ];
 }
 
-export async function measureClientOverhead(answers: RecordedAnswers, options: { rounds: number; roundMs: number; concurrency: number; goal: number }): Promise<OverheadResult> {
+function buildVariants(url: string, agent: Agent): Variant[] {
+  const espayFields = { rq_uuid: 'BENCH1', rq_datetime: '2025-01-01 10:00:00', sender_id: ESPAY.senderId, password: ESPAY.password, order_id: '880000000000', product_code: 'SPBFRE' };
+  const espayBody = new URLSearchParams({ ...espayFields, signature: espaySignature('inquiry', espayFields, ESPAY.signatureKey) }).toString();
+  const espayHeaders = {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: `Basic ${Buffer.from(`${ESPAY.basicAuth.username}:${ESPAY.basicAuth.password}`).toString('base64')}`,
+  };
+  const iakBody = JSON.stringify({ commands: 'inq-pasca', username: IAK.username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'BENCH1', sign: iakSign(IAK.username, IAK.apiKey, 'BENCH1') });
+  const espayTolerant = createEspayClient({ baseUrl: url, ...ESPAY, validators: espayValidators });
+  const espayDefault = createEspayClient({ baseUrl: url, ...ESPAY });
+  const espayFetch = createEspayClient({ baseUrl: url, ...ESPAY, fetch: (input, init) => fetch(input, init) });
+  const iakTolerant = createIakClient({ baseUrl: url, ...IAK, validators: iakValidators });
+  const iakDefault = createIakClient({ baseUrl: url, ...IAK });
+  const iakFetch = createIakClient({ baseUrl: url, ...IAK, fetch: (input, init) => fetch(input, init) });
+  let n = 0;
+  const nextRef = () => {
+    n += 1;
+    return `BENCH${n}`;
+  };
+  const espayInquiry = { productCode: 'SPBFRE', orderId: '880000000000' };
+  const iakInquiry = () => ({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() });
+  return [
+    ...baselines({ provider: 'espay', label: 'Espay', operation: 'inquiryTransaction', url: `${url}/rest/biller/inquirytransaction`, headers: espayHeaders, body: espayBody, idempotent: true }, agent),
+    { name: 'espay.inquiry with validators (tolerant)', provider: 'espay', role: 'client', goal: GOALS.validators, work: () => espayTolerant.inquiry(espayInquiry) },
+    { name: 'espay.inquiry, default (no validators)', provider: 'espay', role: 'client', goal: GOALS.default, work: () => espayDefault.inquiry(espayInquiry) },
+    { name: '(diagnostic) espay.inquiry with the fetch option', provider: 'espay', role: 'diagnostic', work: () => espayFetch.inquiry(espayInquiry) },
+    ...baselines({ provider: 'iak', label: 'IAK', operation: 'inq-pasca', url: `${url}/api/v1/bill/check`, headers: { 'content-type': 'application/json' }, body: iakBody, idempotent: false }, agent),
+    { name: 'iak.inquiry with validators (tolerant)', provider: 'iak', role: 'client', goal: GOALS.validators, work: () => iakTolerant.inquiry(iakInquiry()) },
+    { name: 'iak.inquiry, default (no validators)', provider: 'iak', role: 'client', goal: GOALS.default, work: () => iakDefault.inquiry(iakInquiry()) },
+    { name: '(diagnostic) iak.inquiry with the fetch option', provider: 'iak', role: 'diagnostic', work: () => iakFetch.inquiry(iakInquiry()) },
+  ];
+}
+
+function append(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function meets(goal: OverheadGoal | undefined, v: Pick<OverheadVariant, 'ratio' | 'axiosRatio' | 'cpuRatio'>): boolean | undefined {
+  if (!goal) return undefined;
+  return v.ratio >= goal.floor && (goal.axios === undefined || v.axiosRatio >= goal.axios) && (goal.cpu === undefined || v.cpuRatio <= goal.cpu);
+}
+
+export async function measureClientOverhead(answers: RecordedAnswers, options: { rounds: number; roundMs: number; concurrency: number }): Promise<OverheadResult> {
   const server = await startNodeChild(SERVER, { BENCH_ANSWERS: JSON.stringify(answers) });
   const url = String(server.hello['url']);
+  const agent = new Agent({ keepAlive: true });
   try {
-    const espayFields = { rq_uuid: 'BENCH1', rq_datetime: '2025-01-01 10:00:00', sender_id: ESPAY.senderId, password: ESPAY.password, order_id: '880000000000', product_code: 'SPBFRE' };
-    const espayBody = new URLSearchParams({ ...espayFields, signature: espaySignature('inquiry', espayFields, ESPAY.signatureKey) }).toString();
-    const espayHeaders = {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${ESPAY.basicAuth.username}:${ESPAY.basicAuth.password}`).toString('base64')}`,
-    };
-    const iakBody = JSON.stringify({ commands: 'inq-pasca', username: IAK.username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'BENCH1', sign: iakSign(IAK.username, IAK.apiKey, 'BENCH1') });
-    const espayTolerant = createEspayClient({ baseUrl: url, ...ESPAY, validators: espayValidators });
-    const espayOff = createEspayClient({ baseUrl: url, ...ESPAY });
-    const iakTolerant = createIakClient({ baseUrl: url, ...IAK, validators: iakValidators });
-    const iakOff = createIakClient({ baseUrl: url, ...IAK });
-    let n = 0;
-    const nextRef = () => {
-      n += 1;
-      return `BENCH${n}`;
-    };
-    const variants: Variant[] = [
-      ...baselines({
-        provider: 'espay',
-        rawName: 'raw fetch (Espay inquiry body)',
-        label: 'Espay',
-        operation: 'inquiryTransaction',
-        url: `${url}/rest/biller/inquirytransaction`,
-        headers: espayHeaders,
-        body: espayBody,
-        idempotent: true,
-      }),
-      { name: 'espay.inquiry with validators (tolerant)', provider: 'espay', raw: false, work: () => espayTolerant.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
-      { name: 'espay.inquiry, default (no validators)', provider: 'espay', raw: false, work: () => espayOff.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }) },
-      ...baselines({
-        provider: 'iak',
-        rawName: 'raw fetch (IAK inq-pasca body)',
-        label: 'IAK',
-        operation: 'inq-pasca',
-        url: `${url}/api/v1/bill/check`,
-        headers: { 'content-type': 'application/json' },
-        body: iakBody,
-        idempotent: false,
-      }),
-      { name: 'iak.inquiry with validators (tolerant)', provider: 'iak', raw: false, work: () => iakTolerant.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
-      { name: 'iak.inquiry, default (no validators)', provider: 'iak', raw: false, work: () => iakOff.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() }) },
-    ];
+    const variants = buildVariants(url, agent);
     // Warm-up: JIT, connection pools, validator compilation.
     for (const v of variants) await closedLoop(v.work, options.concurrency, 700);
     const perRound = new Map<string, number[]>();
@@ -198,121 +207,40 @@ export async function measureClientOverhead(answers: RecordedAnswers, options: {
         if (result.failures > 0 && result.done === 0) throw new Error(`${v.name}: every call failed: ${String(result.firstFailure)}`);
       }
     }
+    const ratioTo = (mine: number[], base: number[]) => median(mine.map((value, i) => value / base[i]!));
     const out: OverheadVariant[] = variants.map((v) => {
-      const raw = variants.find((r) => r.raw && r.provider === v.provider)!;
+      const floor = variants.find((r) => r.role === 'floor' && r.provider === v.provider)!;
+      const axiosRow = variants.find((r) => r.name.startsWith('axios') && r.provider === v.provider)!;
       const mine = perRound.get(v.name)!;
-      const base = perRound.get(raw.name)!;
-      const ratios = mine.map((value, i) => value / base[i]!);
-      const perSecond = median(mine);
       const cpuMine = cpuPerRound.get(v.name)!;
-      const cpuBase = cpuPerRound.get(raw.name)!;
+      const figures = {
+        ratio: ratioTo(mine, perRound.get(floor.name)!),
+        axiosRatio: ratioTo(mine, perRound.get(axiosRow.name)!),
+        cpuRatio: ratioTo(cpuMine, cpuPerRound.get(floor.name)!),
+      };
+      const perSecond = median(mine);
       return {
         name: v.name,
-        diagnostic: v.diagnostic === true,
-        raw: v.raw,
+        role: v.role,
         provider: v.provider,
+        goal: v.goal,
         perSecond,
-        ratio: v.raw ? 1 : median(ratios),
-        overheadUs: v.raw ? 0 : (options.concurrency / perSecond - options.concurrency / median(base)) * 1e6,
+        ...figures,
+        overheadUs: (options.concurrency / perSecond - options.concurrency / median(perRound.get(floor.name)!)) * 1e6,
         cpuUsPerCall: median(cpuMine),
-        cpuRatio: v.raw ? 1 : median(cpuMine.map((value, i) => cpuBase[i]! / value)),
         failures: failures.get(v.name) ?? 0,
+        met: meets(v.goal, figures),
       };
     });
     const profiles: ProfileSummary[] = [];
     for (const v of out) {
-      if (v.ratio >= options.goal || v.diagnostic) continue;
+      if (v.met !== false) continue;
       const variant = variants.find((x) => x.name === v.name)!;
       profiles.push(await profile(v.name, () => closedLoop(variant.work, options.concurrency, 2_000)));
     }
     return { variants: out, concurrency: options.concurrency, rounds: options.rounds, roundMs: options.roundMs, profiles };
   } finally {
+    agent.destroy();
     await server.stop();
   }
-}
-
-interface CpuProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-
-/** Where a script URL belongs: a workspace package, an npm package, or Node itself. */
-export function areaOf(url: string, fn: string): string {
-  if (!url) return fn.startsWith('(') ? fn : '(native)';
-  const workspace = /\/packages\/([^/]+)\/(?:dist|src)\//.exec(url);
-  if (workspace) return `@billerkit/${workspace[1]}`;
-  if (/\/specs\/dist\//.test(url)) return '@billerkit/specs';
-  const pnpm = /node_modules\/\.pnpm\/(@?[^@/]+(?:\+[^@/]+)?)@/.exec(url);
-  if (pnpm) return pnpm[1]!.replace('+', '/');
-  const plain = /node_modules\/(@[^/]+\/[^/]+|[^/]+)\//.exec(url);
-  if (plain) return plain[1]!;
-  if (url.includes('internal/deps/undici')) return 'node: undici (fetch)';
-  if (url.startsWith('node:internal/crypto')) return 'node: crypto';
-  if (url.startsWith('node:internal/abort_controller') || url.startsWith('node:internal/worker/js_transferable')) return 'node: AbortSignal';
-  if (url.startsWith('node:')) return 'node: other internals';
-  return url.split('/').slice(-2).join('/');
-}
-
-async function profile(variant: string, run: () => Promise<unknown>): Promise<ProfileSummary> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 100 });
-  await session.post('Profiler.start');
-  await run();
-  const { profile: cpu } = (await session.post('Profiler.stop')) as { profile: { nodes: CpuProfileNode[]; samples: number[]; timeDeltas: number[] } };
-  session.disconnect();
-  const byId = new Map(cpu.nodes.map((node) => [node.id, node]));
-  const self = new Map<number, number>();
-  cpu.samples.forEach((id, i) => {
-    self.set(id, (self.get(id) ?? 0) + (cpu.timeDeltas[i] ?? 0));
-  });
-  let total = 0;
-  const areas = new Map<string, number>();
-  const functions = new Map<string, { name: string; where: string; time: number }>();
-  for (const [id, time] of self) {
-    const node = byId.get(id)!;
-    if (node.callFrame.functionName === '(idle)') continue;
-    total += time;
-    const area = areaOf(node.callFrame.url, node.callFrame.functionName);
-    areas.set(area, (areas.get(area) ?? 0) + time);
-    const where = `${area} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`;
-    const key = `${node.callFrame.functionName}|${where}`;
-    const entry = functions.get(key) ?? { name: node.callFrame.functionName || '(anonymous)', where, time: 0 };
-    entry.time += time;
-    functions.set(key, entry);
-  }
-  // Inclusive time per billerkit function (and the generated hey-api code inside @billerkit/espay): each
-  // function counted once per stack, so recursion does not inflate it.
-  const inclusive = new Map<string, { name: string; where: string; time: number }>();
-  const root = cpu.nodes[0]!;
-  const totalOf = new Map<number, number>();
-  const sum = (node: CpuProfileNode): number => {
-    let t = node.callFrame.functionName === '(idle)' ? 0 : (self.get(node.id) ?? 0);
-    for (const child of node.children ?? []) t += sum(byId.get(child)!);
-    totalOf.set(node.id, t);
-    return t;
-  };
-  sum(root);
-  const walk = (node: CpuProfileNode, onPath: Set<string>) => {
-    const area = areaOf(node.callFrame.url, node.callFrame.functionName);
-    const where = `${area} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber + 1}`;
-    const key = `${node.callFrame.functionName}|${where}`;
-    const mine = area.startsWith('@billerkit/') && area !== '@billerkit/bench' && !onPath.has(key);
-    if (mine) {
-      const entry = inclusive.get(key) ?? { name: node.callFrame.functionName || '(anonymous)', where, time: 0 };
-      entry.time += totalOf.get(node.id) ?? 0;
-      inclusive.set(key, entry);
-    }
-    const next = mine ? new Set(onPath).add(key) : onPath;
-    for (const child of node.children ?? []) walk(byId.get(child)!, next);
-  };
-  walk(root, new Set());
-  return {
-    variant,
-    inclusive: [...inclusive.values()].sort((a, b) => b.time - a.time).slice(0, 14).map((f) => ({ name: f.name, where: f.where, percent: (100 * f.time) / total })),
-    areas: [...areas].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([area, time]) => ({ area, percent: (100 * time) / total })),
-    functions: [...functions.values()].sort((a, b) => b.time - a.time).slice(0, 10).map((f) => ({ name: f.name, where: f.where, percent: (100 * f.time) / total })),
-  };
 }

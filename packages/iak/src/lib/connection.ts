@@ -52,8 +52,6 @@ export interface IakConnectionInternals {
   readonly credentials: IakCredentials;
   readonly redactor: Redactor;
   readonly transport: Transport;
-  /** For the receipt download, which needs a transport of its own (it keeps the PDF's bytes). */
-  readonly transportOptions: TransportOptions;
   /** Undefined when nothing is checked against the spec. */
   readonly validation: ClientValidation | undefined;
   /** Undefined for a connection made without the `<mp>` codec. */
@@ -92,6 +90,7 @@ export function openConnection(options: IakClientOptions, xml: IakXmlCodec | und
     redactor,
     timeoutMs: options.timeoutMs ?? IAK_DEFAULT_TIMEOUT_MS,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.agent ? { agent: options.agent } : {}),
     ...(options.totalTimeoutMs === undefined ? {} : { totalTimeoutMs: options.totalTimeoutMs }),
     ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
     ...(options.retry ? { retry: options.retry } : {}),
@@ -104,7 +103,6 @@ export function openConnection(options: IakClientOptions, xml: IakXmlCodec | und
     credentials: { username: config.username, apiKey: config.apiKey },
     redactor,
     transport: createTransport(transportOptions),
-    transportOptions,
     validation: config.validation,
     xml,
     logger: options.logger,

@@ -2,18 +2,13 @@
  * Receipt download: `GET /api/v1/download/{tr_id}` answers a PDF, or an `<mp>` error body;
  * `GET /api/v1/download/{tr_id}/1` (what IAK's own SDKs call) answers the receipt as JSON lines.
  *
- * core's transport hands back bodies as UTF-8 text, which would corrupt a PDF. Rather than a second
- * HTTP stack, the receipt call runs through a transport whose fetch taps the response stream: the
- * transport still enforces timeouts, the deadline and the size cap, and the tap keeps the exact bytes.
+ * core's transport hands back bodies as UTF-8 text, which would corrupt a PDF, so the PDF form asks it to
+ * keep the exact bytes as well (`keepBytes`): the same transport, timeouts, deadline and size cap.
  */
 import {
-  createTransport,
-  type FetchLike,
   MalformedResponseError,
   ProviderError,
   type Redactor,
-  type Transport,
-  type TransportOptions,
   type TransportResponse,
   classifyIak,
   errorFromClassification,
@@ -62,35 +57,6 @@ function isPdf(bytes: Uint8Array): boolean {
   return PDF_MAGIC.every((b, i) => bytes[i] === b);
 }
 
-function tappedTransport(options: TransportOptions, sink: Uint8Array[]): Transport {
-  const inner: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
-  const fetch: FetchLike = async (input, init) => {
-    const response = await inner(input, init);
-    sink.length = 0;
-    // Redirect placeholders (status 0) and bodiless answers pass through untouched.
-    if (!response.body || response.status < 200 || response.status > 599) return response;
-    const tap = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        sink.push(chunk);
-        controller.enqueue(chunk);
-      },
-    });
-    return new Response(response.body.pipeThrough(tap), { status: response.status, statusText: response.statusText, headers: response.headers });
-  };
-  return createTransport({ ...options, fetch });
-}
-
-function joined(chunks: readonly Uint8Array[]): Uint8Array {
-  const total = chunks.reduce((n, c) => n + c.byteLength, 0);
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
-
 function context(res: TransportResponse, redactor: Redactor) {
   return { provider: 'iak' as const, httpStatus: res.status, rawBody: res.body, request: res.request, redactor };
 }
@@ -119,16 +85,15 @@ function receiptError(res: TransportResponse, redactor: Redactor, xml: IakXmlCod
 
 async function downloadReceipt(c: IakConnectionInternals, trId: string, format: IakReceiptFormat, call: IakCallOptions | undefined): Promise<IakReceipt> {
   const { redactor, xml } = c;
-  const sink: Uint8Array[] = [];
-  // The PDF needs its own tapped transport to keep the bytes; the JSON form reads as text, like any answer.
-  const transport = format === 'pdf' ? tappedTransport(c.transportOptions, sink) : c.transport;
   const path = IAK_PATHS.receipt(trId) + (format === 'data' ? '/1' : '');
-  const res = await transport.send({
+  const res = await c.transport.send({
     operation: 'download-receipt',
     method: 'GET',
     url: c.baseUrl + path,
     headers: { Accept: format === 'pdf' ? 'application/pdf, application/xml;q=0.5' : 'application/json' },
     idempotent: true,
+    // The PDF keeps its exact bytes; the JSON form reads as text, like any answer.
+    keepBytes: format === 'pdf',
     references: { tr_id: trId },
     ...(call?.signal ? { signal: call.signal } : {}),
     ...(call?.timeoutMs === undefined ? {} : { timeoutMs: call.timeoutMs }),
@@ -136,8 +101,8 @@ async function downloadReceipt(c: IakConnectionInternals, trId: string, format: 
   });
 
   if (format === 'pdf') {
-    const bytes = joined(sink);
-    if (res.status === 200 && bytes.byteLength === res.bytes && isPdf(bytes)) {
+    const bytes = res.bodyBytes ?? new Uint8Array(0);
+    if (res.status === 200 && isPdf(bytes)) {
       return { outcome: 'success', kind: 'pdf', trId, bytes, contentType: res.contentType || 'application/pdf', httpStatus: res.status };
     }
     return receiptError(res, redactor, xml);

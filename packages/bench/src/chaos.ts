@@ -258,6 +258,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     initialBalances: { espay: INITIAL, iak: INITIAL },
     settle: { afterChecks: 2, afterMs: 60_000 },
     maxLatencyMs: 2_000,
+    // The chaos run pays IAK's test numbers many times over: their stateless behaviour, not the paid-bill memory.
+    iakStatelessTestNumbers: true,
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.sandboxLogger ? { logger: options.sandboxLogger } : {}),
   });

@@ -6,6 +6,7 @@
  * sandbox must count 2,000 requests and no internal error.
  */
 import { connect, type Socket } from 'node:net';
+import { jakartaDateTime } from '@billerkit/core';
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import { espaySignature, iakSign } from '@billerkit/signing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +35,8 @@ function request(index: number, latencyMs: number): Buffer {
     const { senderId, password, signatureKey, basicAuth } = sandbox.credentials.espay;
     sequence += 1;
     const rqUuid = `LOAD${index}x${sequence}x${Date.now()}`;
-    const fields = { rq_uuid: rqUuid, rq_datetime: '2025-01-01 10:00:00', sender_id: senderId, password };
+    // Dated now: the sandbox refuses an rq_datetime more than 5 minutes from its clock.
+    const fields = { rq_uuid: rqUuid, rq_datetime: jakartaDateTime(), sender_id: senderId, password };
     const body = new URLSearchParams({ ...fields, signature: espaySignature('balance', fields, signatureKey) }).toString();
     const auth = Buffer.from(`${basicAuth.username}:${basicAuth.password}`).toString('base64');
     return Buffer.from(

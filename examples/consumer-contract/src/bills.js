@@ -6,14 +6,17 @@ import { createIakClient } from '@billerkit/iak';
 export function espayBiller(settings) {
   const client = createEspayClient({ ...settings, retry: { maxRetries: 0 } });
   return {
-    /** Asks Espay what a customer owes; amounts are bigint sen. */
-    async quote(productCode, orderId) {
-      const bill = await client.inquiry({ productCode, orderId });
+    /**
+     * Asks Espay what a customer owes; amounts are bigint sen. The app names each request (`rqUuid`) and keeps
+     * the name, which Espay echoes and the client checks.
+     */
+    async quote(productCode, orderId, rqUuid) {
+      const bill = await client.inquiry({ productCode, orderId, rqUuid });
       return { total: bill.amount, adminFee: bill.adminFee };
     },
     /** Pays a quoted bill; `pending` means "confirm later", never "pay again". */
-    async pay(productCode, orderId, total, data) {
-      const payment = await client.pay({ productCode, orderId, amount: total, data });
+    async pay(productCode, orderId, total, data, rqUuid) {
+      const payment = await client.pay({ productCode, orderId, amount: total, data, rqUuid });
       return { outcome: payment.outcome, refId: payment.refId };
     },
   };

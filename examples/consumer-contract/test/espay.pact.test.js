@@ -30,7 +30,7 @@ describe('Espay consumer contract', () => {
       }),
     );
     await pact.executeTest(async (server) => {
-      const quote = await espayBiller(settings(server.url)).quote('SPBFRE', '880000000000');
+      const quote = await espayBiller(settings(server.url)).quote('SPBFRE', '880000000000', 'MYSHOPINQ1');
       expect(quote).toEqual({ total: 12_790_000n, adminFee: 250_000n });
     });
   });
@@ -48,7 +48,7 @@ describe('Espay consumer contract', () => {
       }),
     );
     await pact.executeTest(async (server) => {
-      await expect(espayBiller(settings(server.url)).quote('SPBFRE', '880000000014')).rejects.toMatchObject({ code: '0014' });
+      await expect(espayBiller(settings(server.url)).quote('SPBFRE', '880000000014', 'MYSHOPINQ2')).rejects.toMatchObject({ code: '0014' });
     });
   });
 
@@ -67,7 +67,7 @@ describe('Espay consumer contract', () => {
       }),
     );
     await pact.executeTest(async (server) => {
-      const payment = await espayBiller(settings(server.url)).pay('SPBFRE', '880000000000', 12_790_000n, bill);
+      const payment = await espayBiller(settings(server.url)).pay('SPBFRE', '880000000000', 12_790_000n, bill, 'MYSHOPPAY1');
       expect(payment).toEqual({ outcome: 'success', refId: 'TX119590800001' });
     });
   });

@@ -238,9 +238,7 @@ describe('packed packages installed from their tarballs', () => {
     expect(readFileSync(join(installed('@billerkit/sandbox'), manifestOf('@billerkit/sandbox').bin?.['billerkit-sandbox'] ?? 'missing'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
 
     // Its own process group, so npx, its shell and node all stop together whatever happens.
-    // --iak-stateless: IAK's own test host answers its test numbers the same every time, and the suite (the SDK
-    // corpus above all) inquires numbers that the scenarios have paid.
-    const child = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic', '--iak-stateless'], { cwd: project, env: npmEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic'], { cwd: project, env: npmEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const url = await waitForLine(child, /^billerkit-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 'billerkit-sandbox');
       const health = await fetch(`${url}/__sandbox/health`);

@@ -44,9 +44,10 @@ export function iakAmountIssues(operation: string, data: Fields): string[] {
   if (data['code'] === 'PLNPOSTPAID' && rows.length > 0) {
     const billed = sum(rows, 'nilai_tagihan');
     const fees = sum(rows, 'admin');
-    if (billed !== undefined && nominal !== undefined && billed !== nominal) issues.push(`${operation} amounts: the months' nilai_tagihan add up to ${billed}, nominal says ${nominal}`);
-    if (fees !== undefined && admin !== undefined && fees !== admin) issues.push(`${operation} amounts: the months' admin add up to ${fees}, admin says ${admin}`);
+    if (billed !== undefined && nominal !== undefined && billed !== nominal)
+      issues.push(`${operation} amounts: the months' nilai_tagihan add up to ${billed}, nominal says ${nominal}`);
+    if (fees !== undefined && admin !== undefined && fees !== admin)
+      issues.push(`${operation} amounts: the months' admin add up to ${fees}, admin says ${admin}`);
   }
   return issues;
 }
-

@@ -4,8 +4,22 @@ import { CREDENTIAL_ENV, credentialsFromEnv, parseTargets, remoteTarget, TargetE
 
 describe('parseArgs', () => {
   it('reads repeated targets, stages as list or repeated, and both flag spellings', () => {
-    const args = parseArgs(['--target', 'espay=http://a', '--target=iak=http://b', '--stage', 'lint,samples', '--stage=verify', '--reports', 'out']);
-    expect(args).toEqual({ targets: ['espay=http://a', 'iak=http://b'], stages: ['lint', 'samples', 'verify'], reportsDir: 'out', help: false });
+    const args = parseArgs([
+      '--target',
+      'espay=http://a',
+      '--target=iak=http://b',
+      '--stage',
+      'lint,samples',
+      '--stage=verify',
+      '--reports',
+      'out',
+    ]);
+    expect(args).toEqual({
+      targets: ['espay=http://a', 'iak=http://b'],
+      stages: ['lint', 'samples', 'verify'],
+      reportsDir: 'out',
+      help: false,
+    });
   });
 
   it('reads --mutation, --mutation=quick and --drift lists (which imply mutation testing)', () => {
@@ -85,7 +99,9 @@ describe('credentials from the environment', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      await expect(remoteTarget({ urls: { iak: `http://127.0.0.1:${port}` }, env: {} })).rejects.toThrow(/BILLERKIT_IAK_USERNAME, BILLERKIT_IAK_API_KEY/);
+      await expect(remoteTarget({ urls: { iak: `http://127.0.0.1:${port}` }, env: {} })).rejects.toThrow(
+        /BILLERKIT_IAK_USERNAME, BILLERKIT_IAK_API_KEY/,
+      );
       expect(requests).toBe(0);
     } finally {
       await new Promise((resolve) => server.close(resolve));

@@ -65,8 +65,12 @@ export function parseArgs(argv: readonly string[]): CliArgs {
         break;
       case '--stage':
       case '--stages':
-        for (const name of value().split(',').map((s) => s.trim()).filter(Boolean)) {
-          if (!(STAGE_IDS as readonly string[]).includes(name)) throw new UsageError(`unknown stage "${name}"; stages are ${STAGE_IDS.join(', ')}`);
+        for (const name of value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)) {
+          if (!(STAGE_IDS as readonly string[]).includes(name))
+            throw new UsageError(`unknown stage "${name}"; stages are ${STAGE_IDS.join(', ')}`);
           if (!stages.includes(name as StageId)) stages.push(name as StageId);
         }
         break;
@@ -85,7 +89,16 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       }
       case '--drift':
       case '--drifts':
-        args.mutation = { ...args.mutation, drifts: [...(args.mutation?.drifts ?? []), ...value().split(',').map((s) => s.trim()).filter(Boolean)] };
+        args.mutation = {
+          ...args.mutation,
+          drifts: [
+            ...(args.mutation?.drifts ?? []),
+            ...value()
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          ],
+        };
         break;
       case '-h':
       case '--help':

@@ -109,7 +109,11 @@ describe('a provider that answers wrongly', () => {
     expect(failed(verify)[0]?.exchanges?.[0]?.request.url).toContain('/rest/biller/paymentreport');
     expect(scenarios?.status).toBe('failed');
     expect(failed(scenarios).every((c) => c.provider === 'espay')).toBe(true);
-    expect(failed(scenarios).map((c) => c.message).join('\n')).toContain('espay paymentReport');
+    expect(
+      failed(scenarios)
+        .map((c) => c.message)
+        .join('\n'),
+    ).toContain('espay paymentReport');
     // Everything else is unaffected.
     expect(verify?.checks.filter((c) => c.operation !== 'paymentReport').every((c) => c.status === 'passed')).toBe(true);
     expect(scenarios?.checks.filter((c) => c.provider === 'iak').every((c) => c.status === 'passed')).toBe(true);
@@ -120,7 +124,8 @@ describe('a provider that answers wrongly', () => {
     cleanups.push(() => sandbox.close());
     const proxy = await startRewritingProxy(sandbox.url, {
       // The documentation's "150.000,00" style instead of the digit string every sample shows.
-      rewrite: (path, body) => (path === '/rest/biller/inquirytransaction' ? body.replace(/"bill_amount":"(\d+)(\d\d)"/, '"bill_amount":"$1,$2"') : body),
+      rewrite: (path, body) =>
+        path === '/rest/biller/inquirytransaction' ? body.replace(/"bill_amount":"(\d+)(\d\d)"/, '"bill_amount":"$1,$2"') : body,
     });
     cleanups.push(() => proxy.close());
     const control = httpControl(sandbox.url);
@@ -146,7 +151,9 @@ describe('a provider that answers wrongly', () => {
     const scenarioText = failed(scenarios)
       .map((c) => c.message)
       .join('\n');
-    expect(scenarioText).toContain('espay inquiryTransaction response InquiryTransactionResponse (strict): /bill_amount must match pattern');
+    expect(scenarioText).toContain(
+      'espay inquiryTransaction response InquiryTransactionResponse (strict): /bill_amount must match pattern',
+    );
     const withExchange = failed(scenarios).find((c) => c.exchanges?.some((e) => e.issues?.length));
     expect(withExchange?.exchanges?.some((e) => /"bill_amount":"\d+,\d\d"/.test(e.response?.body ?? ''))).toBe(true);
   });
@@ -155,14 +162,27 @@ describe('a provider that answers wrongly', () => {
 describe('the spec lint stage', () => {
   it('fails on a copy of the spec with a broken reference', async () => {
     const copy = workspaceCopy((spec) => {
-      const paths = spec['paths'] as Record<string, Record<string, { requestBody: { content: Record<string, { schema: Record<string, string> }> } }>>;
+      const paths = spec['paths'] as Record<
+        string,
+        Record<string, { requestBody: { content: Record<string, { schema: Record<string, string> }> } }>
+      >;
       const body = paths['/rest/biller/inquirytransaction']?.['post']?.requestBody.content['application/x-www-form-urlencoded'];
       if (!body) throw new Error('no inquiry request body');
       body.schema = { $ref: '#/components/schemas/NoSuchSchema' };
     });
     cleanups.push(() => copy.remove());
-    const target = { description: { kind: 'embedded' as const, espay: '', iak: '', stateApi: false }, missing: {}, secrets: [], close: async () => {} };
-    const result = await runSuite({ target, stages: STAGES, only: ['lint'], stageOptions: { lint: { specsDir: join(copy.dir, 'specs') } } });
+    const target = {
+      description: { kind: 'embedded' as const, espay: '', iak: '', stateApi: false },
+      missing: {},
+      secrets: [],
+      close: async () => {},
+    };
+    const result = await runSuite({
+      target,
+      stages: STAGES,
+      only: ['lint'],
+      stageOptions: { lint: { specsDir: join(copy.dir, 'specs') } },
+    });
     const espay = result.stages[0]?.checks.find((c) => c.provider === 'espay');
     expect(espay?.status).toBe('failed');
     expect(espay?.message).toMatch(/no-unresolved-refs at #\/paths\/~1rest~1biller~1inquirytransaction\/post\/requestBody/);

@@ -34,7 +34,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const reportsDir = resolve(args.reportsDir ?? REPORTS_DIR_NAME);
   const pactsDir = args.pactsDir ? resolve(args.pactsDir) : undefined;
   try {
-    const stages = args.mutation ? [...(args.stages ?? DEFAULT_STAGE_IDS).filter((id) => id !== 'mutation'), 'mutation' as const] : args.stages;
+    const stages = args.mutation
+      ? [...(args.stages ?? DEFAULT_STAGE_IDS).filter((id) => id !== 'mutation'), 'mutation' as const]
+      : args.stages;
     const { result } = await runConformance({
       targets: args.targets,
       ...(stages ? { stages } : {}),

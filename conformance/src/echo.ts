@@ -24,7 +24,9 @@ type Fields = Record<string, unknown>;
 const isObject = (value: unknown): value is Fields => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 function mediaType(headers: Record<string, string>): string {
-  return (Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return (
+    (Object.entries(headers).find(([name]) => name.toLowerCase() === 'content-type')?.[1] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  );
 }
 
 function requestFields(provider: Provider, exchange: Exchange): Fields | undefined {
@@ -74,7 +76,9 @@ export function echoIssues(provider: Provider, exchange: Exchange): string[] {
     const request = scalar(sent[key]);
     const answer = scalar(answered[key]);
     if (request !== undefined && answer !== undefined && request !== answer) {
-      issues.push(`${operation} echo: the answer's ${key} is ${JSON.stringify(answer)}, the request sent ${JSON.stringify(request)} (an answer to another request)`);
+      issues.push(
+        `${operation} echo: the answer's ${key} is ${JSON.stringify(answer)}, the request sent ${JSON.stringify(request)} (an answer to another request)`,
+      );
     }
   }
   return issues;
@@ -119,7 +123,11 @@ export function statusIssues(provider: Provider, exchange: Exchange): string[] {
   } catch {
     return [];
   }
-  return answered?.['response_code'] !== undefined ? [`${operation} status: a business answer (response_code ${String(answered['response_code'])}) with HTTP ${response.status}, the spec documents ${listed}`] : [];
+  return answered?.['response_code'] !== undefined
+    ? [
+        `${operation} status: a business answer (response_code ${String(answered['response_code'])}) with HTTP ${response.status}, the spec documents ${listed}`,
+      ]
+    : [];
 }
 
 /** The amount rules of an IAK bill answer (see `amounts.ts`). */
@@ -136,5 +144,10 @@ export function amountIssues(provider: Provider, exchange: Exchange): string[] {
 
 /** The checks of an exchange no schema can make: echoes, the answer's format and status, amounts. */
 export function exchangeIssues(provider: Provider, exchange: Exchange): string[] {
-  return [...echoIssues(provider, exchange), ...answerFormatIssues(provider, exchange), ...statusIssues(provider, exchange), ...amountIssues(provider, exchange)];
+  return [
+    ...echoIssues(provider, exchange),
+    ...answerFormatIssues(provider, exchange),
+    ...statusIssues(provider, exchange),
+    ...amountIssues(provider, exchange),
+  ];
 }

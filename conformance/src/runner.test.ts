@@ -67,7 +67,8 @@ describe('reports', () => {
     durationMs: 1234,
     target: target.description,
     passed: false,
-    ledger: '# Deviation ledger\n\n## Espay Biller\n\n1 messages in 1 samples; 1 break the strict profile.\n\n| sample | rule |\n|---|---|\n| `a.json` | /error_code must match \\| x |\n',
+    ledger:
+      '# Deviation ledger\n\n## Espay Biller\n\n1 messages in 1 samples; 1 break the strict profile.\n\n| sample | rule |\n|---|---|\n| `a.json` | /error_code must match \\| x |\n',
     stages: [
       {
         id: 'scenarios',
@@ -91,7 +92,11 @@ describe('reports', () => {
                   headers: { authorization: 'Basic ZXNwYXktdGVzdDpodW50ZXIy', 'content-type': 'application/x-www-form-urlencoded' },
                   body: 'rq_uuid=A1&password=hunter2-password&signature=abcdef0123&order_id=1',
                 },
-                response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"error_code":"x","echo":"sig-key-value"}' },
+                response: {
+                  status: 200,
+                  headers: { 'content-type': 'application/json' },
+                  body: '{"error_code":"x","echo":"sig-key-value"}',
+                },
                 issues: ['/error_code must match pattern "^[0-9]{4}$"'],
               },
             ],
@@ -140,7 +145,8 @@ describe('reports', () => {
     const stage = result.stages[0];
     if (!stage) throw new Error('fixture');
     printer.onEvent({ type: 'stage-start', stage: 'scenarios', title: 'Scenarios', index: 0, total: 1 });
-    for (const check of stage.checks) printer.onEvent({ type: 'check', stage: 'scenarios', check: { ...check, message: `${check.message} hunter2-password` } });
+    for (const check of stage.checks)
+      printer.onEvent({ type: 'check', stage: 'scenarios', check: { ...check, message: `${check.message} hunter2-password` } });
     printer.onEvent({ type: 'stage-end', result: stage, index: 0, total: 1 });
     expect(out).toContain('[1/1] Scenarios');
     expect(out).toContain('✗ pay [espay paymentReport]');

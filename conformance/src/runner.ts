@@ -95,7 +95,15 @@ export async function runSuite(options: RunOptions): Promise<SuiteResult> {
       if (outcome.ledger !== undefined) ledger = outcome.ledger;
       if (outcome.mutation !== undefined) mutation = outcome.mutation;
       result = outcome.skipped
-        ? { id, title, status: 'skipped', reason: outcome.skipped, checks, durationMs: performance.now() - started, notes: outcome.notes ?? [] }
+        ? {
+            id,
+            title,
+            status: 'skipped',
+            reason: outcome.skipped,
+            checks,
+            durationMs: performance.now() - started,
+            notes: outcome.notes ?? [],
+          }
         : { id, title, status: stageStatusOf(checks), checks, durationMs: performance.now() - started, notes: outcome.notes ?? [] };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -43,7 +43,9 @@ describe('the whole suite against the embedded sandbox', () => {
   });
 
   it('passes every stage, each with real checks', () => {
-    const failures = run.result.stages.flatMap((stage) => stage.checks.filter((c) => c.status === 'failed').map((c) => `${stage.id}: ${c.name}: ${c.message}`));
+    const failures = run.result.stages.flatMap((stage) =>
+      stage.checks.filter((c) => c.status === 'failed').map((c) => `${stage.id}: ${c.name}: ${c.message}`),
+    );
     expect(failures).toEqual([]);
     expect(run.result.stages.map((s) => [s.id, s.status])).toEqual([
       ['lint', 'passed'],
@@ -61,11 +63,16 @@ describe('the whole suite against the embedded sandbox', () => {
     expect(counts['scenarios']?.passed).toBeGreaterThan(100);
     expect(counts['corpus']?.passed).toBeGreaterThanOrEqual(50);
     expect(run.result.passed).toBe(true);
-    console.log(`conformance e2e: ${seconds.toFixed(1)} s, ${Object.entries(counts).map(([id, c]) => `${id} ${c.passed}/${c.total}`).join(', ')}`);
+    console.log(
+      `conformance e2e: ${seconds.toFixed(1)} s, ${Object.entries(counts)
+        .map(([id, c]) => `${id} ${c.passed}/${c.total}`)
+        .join(', ')}`,
+    );
   });
 
   it('covers every operation of both specs in the consumer, verification and scenario stages', () => {
-    const operations = (id: string) => new Set(run.result.stages.find((s) => s.id === id)?.checks.map((c) => `${c.provider} ${c.operation}`));
+    const operations = (id: string) =>
+      new Set(run.result.stages.find((s) => s.id === id)?.checks.map((c) => `${c.provider} ${c.operation}`));
     const wanted = [
       'espay inquiryTransaction',
       'espay paymentReport',
@@ -80,18 +87,32 @@ describe('the whole suite against the embedded sandbox', () => {
       'iak downloadReceipt',
       'iak downloadReceiptJson',
     ];
-    for (const id of ['consumer', 'verify']) expect([...wanted].filter((op) => !operations(id).has(op)), id).toEqual([]);
+    for (const id of ['consumer', 'verify'])
+      expect(
+        [...wanted].filter((op) => !operations(id).has(op)),
+        id,
+      ).toEqual([]);
     const scenarioOps = operations('scenarios');
-    for (const op of ['espay inquiryTransaction', 'espay paymentReport', 'espay getTransactionInfo', 'iak inq-pasca', 'iak pay-pasca', 'iak checkstatus']) {
+    for (const op of [
+      'espay inquiryTransaction',
+      'espay paymentReport',
+      'espay getTransactionInfo',
+      'iak inq-pasca',
+      'iak pay-pasca',
+      'iak checkstatus',
+    ]) {
       expect(scenarioOps.has(op), op).toBe(true);
     }
   });
 
   it('prints progress and the summary table, and writes the reports', () => {
-    for (const line of ['[1/6] Spec lint', '[3/6] Pact consumer tests', '[5/6] Scenarios', '[6/6] IAK SDK corpus', 'stage ', 'Reports: ']) expect(output).toContain(line);
+    for (const line of ['[1/6] Spec lint', '[3/6] Pact consumer tests', '[5/6] Scenarios', '[6/6] IAK SDK corpus', 'stage ', 'Reports: '])
+      expect(output).toContain(line);
     expect(output).toMatch(/total\s+\d+\s+\d+\s+0\s+0\s+[\d.]+ s\s+passed/);
     expect(readdirSync(reportsDir).sort()).toEqual(['junit.xml', 'report.html', 'results.json', 'summary.md']);
-    expect(readFileSync(join(reportsDir, 'junit.xml'), 'utf8')).toMatch(/<testsuites name="billerkit conformance" tests="\d+" failures="0"/);
+    expect(readFileSync(join(reportsDir, 'junit.xml'), 'utf8')).toMatch(
+      /<testsuites name="billerkit conformance" tests="\d+" failures="0"/,
+    );
   });
 
   it('writes and publishes both pact files, with no credential and no Basic header in them', () => {
@@ -109,7 +130,10 @@ describe('the whole suite against the embedded sandbox', () => {
       const text = readFileSync(file, 'utf8');
       expect(text).toBe(readFileSync(join(pactDir, pactFileName(provider)), 'utf8'));
       for (const secret of secrets) expect(text.includes(secret), `pact file holds ${secret.slice(0, 3)}…`).toBe(false);
-      const pact = JSON.parse(text) as { interactions: { providerStates?: { name: string; params?: Record<string, unknown> }[] }[]; metadata: { pactSpecification: { version: string } } };
+      const pact = JSON.parse(text) as {
+        interactions: { providerStates?: { name: string; params?: Record<string, unknown> }[] }[];
+        metadata: { pactSpecification: { version: string } };
+      };
       expect(pact.metadata.pactSpecification.version).toBe('3.0.0');
       // Provider states are the typed names of @billerkit/pact, the test order or test number in their parameters.
       const states = pact.interactions.flatMap((i) => i.providerStates ?? []);
@@ -119,7 +143,12 @@ describe('the whole suite against the embedded sandbox', () => {
   });
 
   it('keeps every secret out of the reports', () => {
-    const secrets = [DEFAULT_CREDENTIALS.espay.password, DEFAULT_CREDENTIALS.espay.signatureKey, DEFAULT_CREDENTIALS.espay.basicAuth.password, DEFAULT_CREDENTIALS.iak.apiKey];
+    const secrets = [
+      DEFAULT_CREDENTIALS.espay.password,
+      DEFAULT_CREDENTIALS.espay.signatureKey,
+      DEFAULT_CREDENTIALS.espay.basicAuth.password,
+      DEFAULT_CREDENTIALS.iak.apiKey,
+    ];
     for (const name of readdirSync(reportsDir)) {
       const text = readFileSync(join(reportsDir, name), 'utf8');
       for (const secret of secrets) expect(text.includes(secret), `${name} holds ${secret.slice(0, 3)}…`).toBe(false);

@@ -61,7 +61,12 @@ function iakGeneration(options: ConformanceOptions, env: NodeJS.ProcessEnv): 'se
   if (fromEnv !== undefined && fromEnv !== '' && fromEnv !== 'seed' && fromEnv !== 'newer') {
     throw new TargetError(`BILLERKIT_IAK_GENERATION must be "seed" or "newer", not ${JSON.stringify(fromEnv.slice(0, 20))}`);
   }
-  return options.stageOptions?.scenarios?.iakGeneration ?? (fromEnv ? (fromEnv as 'seed' | 'newer') : undefined) ?? options.sandbox?.iakTestNumberGeneration ?? 'seed';
+  return (
+    options.stageOptions?.scenarios?.iakGeneration ??
+    (fromEnv ? (fromEnv as 'seed' | 'newer') : undefined) ??
+    options.sandbox?.iakTestNumberGeneration ??
+    'seed'
+  );
 }
 
 const NEEDS_TARGET: readonly StageId[] = ['verify', 'scenarios', 'corpus'];
@@ -76,7 +81,10 @@ export async function runConformance(options: ConformanceOptions = {}): Promise<
   const urls = parseTargets(options.targets ?? []);
   const env = options.env ?? process.env;
   const generation = iakGeneration(options, env);
-  const stageOptions: StageOptionsMap = { ...options.stageOptions, scenarios: { ...options.stageOptions?.scenarios, iakGeneration: generation } };
+  const stageOptions: StageOptionsMap = {
+    ...options.stageOptions,
+    scenarios: { ...options.stageOptions?.scenarios, iakGeneration: generation },
+  };
   let target: Target;
   if (Object.keys(urls).length > 0) {
     target = await remoteTarget({ urls, env });

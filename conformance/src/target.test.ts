@@ -63,7 +63,18 @@ describe('--target against a sandbox in another process', () => {
   it('the CLI passes consumer, verification and scenarios against it, with provider states over HTTP', async () => {
     const result = await runCli(
       CONFORMANCE_DIR,
-      ['--target', `espay=${remote.url}`, '--target', `iak=${remote.url}`, '--stage', 'consumer,verify,scenarios', '--pacts', tempDir('conformance-remote-pacts-'), '--reports', tempDir('conformance-remote-reports-')],
+      [
+        '--target',
+        `espay=${remote.url}`,
+        '--target',
+        `iak=${remote.url}`,
+        '--stage',
+        'consumer,verify,scenarios',
+        '--pacts',
+        tempDir('conformance-remote-pacts-'),
+        '--reports',
+        tempDir('conformance-remote-reports-'),
+      ],
       { ...process.env, ...credentialsEnv },
     );
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
@@ -90,7 +101,9 @@ describe('--target against a host without the sandbox state API', () => {
       stageOptions: { consumer: { pactDir: tempDir('conformance-nostate-pacts-') } },
     });
     expect(result.target.stateApi).toBe(false);
-    const failures = result.stages.flatMap((s) => s.checks.filter((c) => c.status === 'failed').map((c) => `${s.id} ${c.name}: ${c.message}`));
+    const failures = result.stages.flatMap((s) =>
+      s.checks.filter((c) => c.status === 'failed').map((c) => `${s.id} ${c.name}: ${c.message}`),
+    );
     expect(failures).toEqual([]);
     const verify = result.stages.find((s) => s.id === 'verify');
     const skipped = verify?.checks.filter((c) => c.status === 'skipped') ?? [];

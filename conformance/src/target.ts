@@ -59,9 +59,12 @@ export function parseTargets(values: readonly string[]): Partial<Record<Provider
     try {
       parsed = new URL(url);
     } catch {
-      throw new TargetError(`--target ${name}=${JSON.stringify(url)}: not a URL; expected e.g. --target ${name}=https://sandbox.example.com`);
+      throw new TargetError(
+        `--target ${name}=${JSON.stringify(url)}: not a URL; expected e.g. --target ${name}=https://sandbox.example.com`,
+      );
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TargetError(`--target ${name}: only http and https URLs are supported`);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw new TargetError(`--target ${name}: only http and https URLs are supported`);
     if (parsed.username || parsed.password) throw new TargetError(`--target ${name}: put credentials in the environment, not in the URL`);
     urls[name] = url.replace(/\/+$/, '');
   }

@@ -137,7 +137,8 @@ export function workspaceCopy(mutate: (spec: Record<string, unknown>) => void): 
 
   // specs: sources and built JSON, the Espay spec mutated in both
   const specs = join(dir, 'specs');
-  for (const part of ['package.json', '.redocly.lint-ignore.yaml', 'dist', 'espay', 'iak']) cpSync(real('specs', part), join(specs, part), { recursive: true });
+  for (const part of ['package.json', '.redocly.lint-ignore.yaml', 'dist', 'espay', 'iak'])
+    cpSync(real('specs', part), join(specs, part), { recursive: true });
   link(real('specs', 'node_modules'), join(specs, 'node_modules'));
   const jsonFile = join(specs, 'dist', 'espay.openapi.json');
   const spec = JSON.parse(readFileSync(jsonFile, 'utf8')) as Record<string, unknown>;
@@ -149,23 +150,30 @@ export function workspaceCopy(mutate: (spec: Record<string, unknown>) => void): 
   // validators: the built package, resolving the copied specs
   const validators = join(dir, 'packages', 'validators');
   for (const part of ['package.json', 'dist']) cpSync(real('packages', 'validators', part), join(validators, part), { recursive: true });
-  for (const dep of ['ajv', 'ajv-formats']) link(real('packages', 'validators', 'node_modules', dep), join(validators, 'node_modules', dep));
+  for (const dep of ['ajv', 'ajv-formats'])
+    link(real('packages', 'validators', 'node_modules', dep), join(validators, 'node_modules', dep));
   link(specs, join(validators, 'node_modules', '@billerkit', 'specs'));
 
   // conformance: sources, samples and ledger; dependencies linked
   const conformance = join(dir, 'conformance');
-  for (const part of ['src', 'samples', 'corpus', 'DEVIATIONS.md', 'package.json', 'tsconfig.json']) cpSync(real('conformance', part), join(conformance, part), { recursive: true });
+  for (const part of ['src', 'samples', 'corpus', 'DEVIATIONS.md', 'package.json', 'tsconfig.json'])
+    cpSync(real('conformance', part), join(conformance, part), { recursive: true });
   cpSync(real('tsconfig.base.json'), join(dir, 'tsconfig.base.json'));
   const modules = join(conformance, 'node_modules');
   link(validators, join(modules, '@billerkit', 'validators'));
   link(specs, join(modules, '@billerkit', 'specs'));
-  for (const name of ['core', 'espay', 'iak', 'pact', 'sandbox', 'signing']) link(real('conformance', 'node_modules', '@billerkit', name), join(modules, '@billerkit', name));
+  for (const name of ['core', 'espay', 'iak', 'pact', 'sandbox', 'signing'])
+    link(real('conformance', 'node_modules', '@billerkit', name), join(modules, '@billerkit', name));
   for (const name of ['@pact-foundation', 'tsx', 'yaml']) link(real('conformance', 'node_modules', name), join(modules, name));
   return { dir, conformanceDir: conformance, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** Runs the conformance CLI of `conformanceDir` as a process; resolves with its exit code and output. */
-export function runCli(conformanceDir: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCli(
+  conformanceDir: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(conformanceDir, 'src', 'cli.ts'), ...args], {
       cwd: conformanceDir,

@@ -1,4 +1,13 @@
-import { espayOperations, formatIssues, iakCommands, iakOperations, parseFormBody, parseIakXml, type Profile, validate } from '@billerkit/validators';
+import {
+  espayOperations,
+  formatIssues,
+  iakCommands,
+  iakOperations,
+  parseFormBody,
+  parseIakXml,
+  type Profile,
+  validate,
+} from '@billerkit/validators';
 import type { Exchange, Provider } from './model.js';
 
 function mediaType(headers: Record<string, string>): string {
@@ -21,7 +30,8 @@ export function operationOfExchange(provider: Provider, exchange: Exchange): str
 function iakCommandOf(exchange: Exchange): string | undefined {
   const type = mediaType(exchange.request.headers);
   try {
-    if (type.includes('xml')) return String((parseIakXml(exchange.request.body, { form: 'request' }) as Record<string, unknown>)['commands']);
+    if (type.includes('xml'))
+      return String((parseIakXml(exchange.request.body, { form: 'request' }) as Record<string, unknown>)['commands']);
     if (type.includes('json')) return String((JSON.parse(exchange.request.body) as Record<string, unknown>)['commands']);
   } catch {
     return undefined;
@@ -55,10 +65,17 @@ function messagesOf(provider: Provider, exchange: Exchange, checkRequest: boolea
   if (provider === 'espay') {
     const op = espayOperations[operation];
     if (!op) return { messages, problems: [`no Espay operation has the path ${new URL(request.url).pathname}`] };
-    if (op.requestComponent && checkRequest) messages.push({ label: `${operation} request`, component: op.requestComponent, data: parseFormBody(request.body), profile: 'strict' });
+    if (op.requestComponent && checkRequest)
+      messages.push({
+        label: `${operation} request`,
+        component: op.requestComponent,
+        data: parseFormBody(request.body),
+        profile: 'strict',
+      });
     if (response) {
       const component = response.status === 401 ? 'UnauthorizedResponse' : op.responseComponent;
-      if (!responseType.includes('json')) problems.push(`${operation} response: Content-Type ${responseType || '(none)'}, the spec says application/json`);
+      if (!responseType.includes('json'))
+        problems.push(`${operation} response: Content-Type ${responseType || '(none)'}, the spec says application/json`);
       else if (component) messages.push({ label: `${operation} response`, component, data: JSON.parse(response.body), profile: 'strict' });
     }
     return { messages, problems };
@@ -84,15 +101,32 @@ function messagesOf(provider: Provider, exchange: Exchange, checkRequest: boolea
   if (!schemas) return { messages, problems: [`unknown IAK command ${JSON.stringify(command)}`] };
   const requestComponent = operation === 'pricelistByType' ? 'PricelistTypeRequest' : schemas.requestComponent;
   const requestData = xmlRequest ? parseIakXml(request.body, { form: 'request' }) : JSON.parse(request.body);
-  if (checkRequest) messages.push({ label: `${operation} request`, component: requestComponent, data: requestData, profile: xmlRequest ? 'tolerant' : 'strict' });
+  if (checkRequest)
+    messages.push({
+      label: `${operation} request`,
+      component: requestComponent,
+      data: requestData,
+      profile: xmlRequest ? 'tolerant' : 'strict',
+    });
   if (response) {
     if (response.status === 400) {
-      messages.push({ label: `${operation} response (HTTP 400)`, component: 'BillCheckBadRequest', data: JSON.parse(response.body), profile: 'strict' });
+      messages.push({
+        label: `${operation} response (HTTP 400)`,
+        component: 'BillCheckBadRequest',
+        data: JSON.parse(response.body),
+        profile: 'strict',
+      });
     } else if (responseType.includes('xml')) {
       const parsed = parseIakXml(response.body, { form: 'response' }) as { data?: unknown };
       // The XML form has no envelope; pricelist keeps <data>, the others put the fields under <mp>.
-      const xmlComponent = command === 'pricelist-pasca' ? 'PricelistPascaXmlResponse' : schemas.responseComponent.replace(/Response$/, 'Result');
-      messages.push({ label: `${operation} response (XML)`, component: xmlComponent, data: command === 'pricelist-pasca' ? parsed : parsed.data, profile: 'tolerant' });
+      const xmlComponent =
+        command === 'pricelist-pasca' ? 'PricelistPascaXmlResponse' : schemas.responseComponent.replace(/Response$/, 'Result');
+      messages.push({
+        label: `${operation} response (XML)`,
+        component: xmlComponent,
+        data: command === 'pricelist-pasca' ? parsed : parsed.data,
+        profile: 'tolerant',
+      });
     } else if (responseType.includes('json')) {
       const component = operation === 'pricelistByType' ? 'PricelistTypeResponse' : schemas.responseComponent;
       messages.push({ label: `${operation} response`, component, data: JSON.parse(response.body), profile: 'strict' });
@@ -108,12 +142,18 @@ function messagesOf(provider: Provider, exchange: Exchange, checkRequest: boolea
  * the operation, the component and the field (`paymentReport response PaymentReportResponse: /amount must be string`).
  * `checkRequest: false` checks the answer only (a caller that judged the request its own way).
  */
-export function validateExchange(provider: Provider, exchange: Exchange, { checkRequest = true }: { checkRequest?: boolean } = {}): string[] {
+export function validateExchange(
+  provider: Provider,
+  exchange: Exchange,
+  { checkRequest = true }: { checkRequest?: boolean } = {},
+): string[] {
   let decoded: ReturnType<typeof messagesOf>;
   try {
     decoded = messagesOf(provider, exchange, checkRequest);
   } catch (error) {
-    return [`${operationOfExchange(provider, exchange)}: cannot decode the exchange: ${error instanceof Error ? error.message : String(error)}`];
+    return [
+      `${operationOfExchange(provider, exchange)}: cannot decode the exchange: ${error instanceof Error ? error.message : String(error)}`,
+    ];
   }
   const issues = [...decoded.problems];
   for (const message of decoded.messages) {

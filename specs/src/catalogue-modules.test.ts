@@ -13,7 +13,9 @@ describe('dist/catalogues/*.js', () => {
     const espay = await import(new URL('catalogues/espay.js', dist).href);
     const iak = await import(new URL('catalogues/iak.js', dist).href);
     const fromJson = (file: string) =>
-      import(new URL(file, dist).href, { with: { type: 'json' } }).then((m) => (m.default as Array<Record<string, unknown>>).map(({ source: _source, ...entry }) => entry));
+      import(new URL(file, dist).href, { with: { type: 'json' } }).then((m) =>
+        (m.default as Array<Record<string, unknown>>).map(({ source: _source, ...entry }) => entry),
+      );
     expect(espay.espayErrorCodes).toEqual(await fromJson('espay.error-codes.json'));
     expect(espay.espayProducts).toEqual(await fromJson('espay.products.json'));
     expect(iak.iakResponseCodes).toEqual(await fromJson('iak.response-codes.json'));

@@ -15,7 +15,20 @@ const iakStatuses = json<IakStatusValue[]>('iak/status-values.json');
 const iakNumbers = json<IakTestNumber[]>('iak/test-numbers.json');
 
 const OUTCOMES = ['success', 'pending', 'failed'];
-const KINDS = [null, 'auth', 'signature', 'validation', 'duplicate', 'insufficient_balance', 'not_found', 'product', 'provider', 'timeout', 'already_paid', 'throttled'];
+const KINDS = [
+  null,
+  'auth',
+  'signature',
+  'validation',
+  'duplicate',
+  'insufficient_balance',
+  'not_found',
+  'product',
+  'provider',
+  'timeout',
+  'already_paid',
+  'throttled',
+];
 
 describe('Espay catalogues', () => {
   it('error codes are unique per (code, descPattern), classified, and sourced', () => {
@@ -69,7 +82,17 @@ describe('IAK catalogues', () => {
   });
 
   it('every IAK command has request and response components', () => {
-    for (const name of ['BillCheckRequest', 'InqPascaRequest', 'PayPascaRequest', 'CheckStatusRequest', 'PricelistPascaRequest', 'InqPascaResponse', 'PayPascaResponse', 'CheckStatusResponse', 'PricelistPascaResponse']) {
+    for (const name of [
+      'BillCheckRequest',
+      'InqPascaRequest',
+      'PayPascaRequest',
+      'CheckStatusRequest',
+      'PricelistPascaRequest',
+      'InqPascaResponse',
+      'PayPascaResponse',
+      'CheckStatusResponse',
+      'PricelistPascaResponse',
+    ]) {
       expect(Object.keys(iak.components.schemas)).toContain(name);
     }
   });

@@ -24,7 +24,11 @@ function corpusFile(entries: CorpusEntry[]): string {
 describe("the IAK SDK corpus (IAK's own SDK shapes)", () => {
   it('covers every command, every price-list type, both formats, the receipt, trailing slashes and numeric ids', () => {
     const bodies = corpus.map((e) => JSON.stringify(e.body ?? e.xml ?? ''));
-    for (const command of ['inq-pasca', 'pay-pasca', 'checkstatus', 'pricelist-pasca']) expect(bodies.some((b) => b.includes(command)), command).toBe(true);
+    for (const command of ['inq-pasca', 'pay-pasca', 'checkstatus', 'pricelist-pasca'])
+      expect(
+        bodies.some((b) => b.includes(command)),
+        command,
+      ).toBe(true);
     expect(corpus.filter((e) => /^\/api\/v1\/bill\/check\/[a-z-]+$/.test(e.path)).length).toBeGreaterThanOrEqual(20);
     expect(corpus.some((e) => e.xml) && corpus.some((e) => e.body)).toBe(true);
     expect(corpus.some((e) => e.method === 'GET' && e.path.endsWith('/1'))).toBe(true);
@@ -45,7 +49,11 @@ describe("the IAK SDK corpus (IAK's own SDK shapes)", () => {
     const checks = await corpusChecks({ sandbox: { iakRequestProfile: 'strict' } });
     const failed = checks.filter((c) => c.status === 'failed');
     expect(failed.map((c) => c.name)).toEqual(
-      expect.arrayContaining([expect.stringContaining('numeric tr_id'), expect.stringContaining('month "2"'), expect.stringContaining('status non-active')]),
+      expect.arrayContaining([
+        expect.stringContaining('numeric tr_id'),
+        expect.stringContaining('month "2"'),
+        expect.stringContaining('status non-active'),
+      ]),
     );
     expect(failed.find((c) => c.name.includes('numeric tr_id'))?.message).toContain('HTTP 400, expected 200');
   }, 120_000);

@@ -83,7 +83,14 @@ export function specVerdict(entry: CorpusEntry, wireBody: string | undefined): S
   const data = (entry.xml ? parseIakXml(wireBody, { form: 'request' }) : JSON.parse(wireBody)) as Record<string, unknown>;
   const command = String(data['commands']);
   const component = route.operationId === 'pricelistByType' ? 'PricelistTypeRequest' : iakCommands[command]?.requestComponent;
-  if (!component) return { route, valid: false, issues: [{ path: '/commands', keyword: 'enum', message: `unknown command ${command}` }], accepted: [] };
+  if (!component)
+    return { route, valid: false, issues: [{ path: '/commands', keyword: 'enum', message: `unknown command ${command}` }], accepted: [] };
   const verdict = validateAsProvider('iak', component, data);
-  return { route, component, valid: verdict.valid, issues: verdict.issues, accepted: verdict.accepted.map((a) => `${a.path} (${a.schema})`) };
+  return {
+    route,
+    component,
+    valid: verdict.valid,
+    issues: verdict.issues,
+    accepted: verdict.accepted.map((a) => `${a.path} (${a.schema})`),
+  };
 }

@@ -165,7 +165,15 @@ export function editXml(answer: WireAnswer, edit: (text: string) => string): Wir
 /** Another id of the same shape: the last character changed (digits stay digits, letters stay letters). */
 export function otherId(value: string): string {
   const last = value.slice(-1);
-  const next = /[0-9]/.test(last) ? String((Number(last) + 1) % 10) : last === 'Z' ? 'Y' : last === 'z' ? 'y' : /[A-Za-z]/.test(last) ? String.fromCharCode(last.charCodeAt(0) + 1) : '0';
+  const next = /[0-9]/.test(last)
+    ? String((Number(last) + 1) % 10)
+    : last === 'Z'
+      ? 'Y'
+      : last === 'z'
+        ? 'y'
+        : /[A-Za-z]/.test(last)
+          ? String.fromCharCode(last.charCodeAt(0) + 1)
+          : '0';
   return value.slice(0, -1) + next;
 }
 
@@ -206,5 +214,9 @@ export function truncated(answer: WireAnswer): WireAnswer | undefined {
 
 /** A redirect to the same URL on another host, which neither API ever sends. */
 export function redirect(request: WireRequest): WireAnswer {
-  return { status: 302, headers: { location: `https://maintenance.invalid${request.url}`, 'content-type': 'text/html' }, body: Buffer.from('<a href="https://maintenance.invalid/">Moved</a>', 'utf8') };
+  return {
+    status: 302,
+    headers: { location: `https://maintenance.invalid${request.url}`, 'content-type': 'text/html' },
+    body: Buffer.from('<a href="https://maintenance.invalid/">Moved</a>', 'utf8'),
+  };
 }

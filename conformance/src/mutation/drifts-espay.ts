@@ -154,26 +154,42 @@ export function espayDrifts(): Drift[] {
       id: 'espay-amount-not-sum',
       class: 'amounts',
       title: 'inquiry answers an amount Rp 1 more than bill_amount + admin_fee',
-      answer: jsonEdit((request) => on(request, 'inquiryTransaction'), retyped('amount', (amount) => String(BigInt(amount as string) + 100n), isString)),
+      answer: jsonEdit(
+        (request) => on(request, 'inquiryTransaction'),
+        retyped('amount', (amount) => String(BigInt(amount as string) + 100n), isString),
+      ),
     }),
     espay({
       id: 'espay-reword-inproses',
       class: 'reworded text',
       title: 'pending payments say "Dalam proses" instead of "Inproses" (the only mark of a pending 0000)',
-      answer: jsonEdit((request) => on(request, 'paymentReport', 'getTransactionInfo'), retyped('error_desc', () => 'Dalam proses', (desc) => desc === 'Inproses')),
+      answer: jsonEdit(
+        (request) => on(request, 'paymentReport', 'getTransactionInfo'),
+        retyped(
+          'error_desc',
+          () => 'Dalam proses',
+          (desc) => desc === 'Inproses',
+        ),
+      ),
     }),
     espay({
       id: 'espay-reword-failure-text',
       class: 'reworded text',
       accepted: 'clients act on error_code alone for failures; error_desc of a failure is shown, never parsed (the pacts match it by type)',
       title: 'failure answers reword error_desc',
-      answer: jsonEdit((request) => on(request), (body) => body['error_code'] !== '0000' && retyped('error_desc', (desc) => `${desc} (mohon coba lagi)`, isString)(body)),
+      answer: jsonEdit(
+        (request) => on(request),
+        (body) => body['error_code'] !== '0000' && retyped('error_desc', (desc) => `${desc} (mohon coba lagi)`, isString)(body),
+      ),
     }),
     espay({
       id: 'espay-failure-http-400',
       class: 'status code',
       title: 'failure answers come with HTTP 400 instead of 200',
-      answer: (request, answer) => (on(request) && answer.status === 200 && codeOf(answer) !== '0000' && codeOf(answer) !== undefined ? { ...answer, status: 400 } : undefined),
+      answer: (request, answer) =>
+        on(request) && answer.status === 200 && codeOf(answer) !== '0000' && codeOf(answer) !== undefined
+          ? { ...answer, status: 400 }
+          : undefined,
     }),
     espay({
       id: 'espay-unauthorized-http-200',
@@ -216,7 +232,10 @@ export function espayDrifts(): Drift[] {
       class: 'signature',
       quick: true,
       title: 'the provider stops checking signatures',
-      request: (request, context) => (signatureWrong(request, context.credentials.espay) ? withBody(request, resigned(request, context.credentials.espay).toString()) : undefined),
+      request: (request, context) =>
+        signatureWrong(request, context.credentials.espay)
+          ? withBody(request, resigned(request, context.credentials.espay).toString())
+          : undefined,
     }),
     espay({
       id: 'espay-basic-unchecked',
@@ -224,7 +243,9 @@ export function espayDrifts(): Drift[] {
       title: 'the provider stops checking Basic-auth credentials',
       request: (request, context) => {
         const basic = basicOf(context.credentials.espay);
-        return on(request) && request.headers['authorization'] !== basic ? { ...request, headers: { ...request.headers, authorization: basic } } : undefined;
+        return on(request) && request.headers['authorization'] !== basic
+          ? { ...request, headers: { ...request.headers, authorization: basic } }
+          : undefined;
       },
     }),
     espay({
@@ -258,4 +279,3 @@ export function espayDrifts(): Drift[] {
 /** How long a delayed answer is held: well past the answer budget of a mutation run ({@link MUTATION_ANSWER_BUDGET_MS}). */
 export const MUTATION_ANSWER_BUDGET_MS = 5_000;
 const DELAY_MS = 2 * MUTATION_ANSWER_BUDGET_MS;
-

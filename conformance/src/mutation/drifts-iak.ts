@@ -72,7 +72,9 @@ async function inquireAgain(request: WireRequest, answer: WireAnswer, context: D
   const body = bodyOf(request);
   if (!json(request, 'inq-pasca') || !body || responseCode(answer) !== '11') return undefined;
   const original = String(body['ref_id']);
-  const again = await context.forward(withBody(request, JSON.stringify(resign({ ...body, ref_id: `${original.slice(0, 20)}AGAIN` }, context))));
+  const again = await context.forward(
+    withBody(request, JSON.stringify(resign({ ...body, ref_id: `${original.slice(0, 20)}AGAIN` }, context))),
+  );
   return editIakData(again, (data) => {
     data['ref_id'] = original;
     return true;
@@ -80,13 +82,18 @@ async function inquireAgain(request: WireRequest, answer: WireAnswer, context: D
 }
 
 /** An `<mp>` element's text changed to another id of the same shape. */
-const xmlId = (name: string) => (text: string) => text.replace(new RegExp(`<${name}>([^<]+)</${name}>`), (_, value: string) => `<${name}>${otherId(value)}</${name}>`);
+const xmlId = (name: string) => (text: string) =>
+  text.replace(new RegExp(`<${name}>([^<]+)</${name}>`), (_, value: string) => `<${name}>${otherId(value)}</${name}>`);
 
 /** An XML answer rewritten as IAK's JSON envelope, the way a host answers when it ignores the request's format. */
 function asJson(answer: WireAnswer): WireAnswer | undefined {
   if (!(answer.headers['content-type'] ?? '').includes('xml')) return undefined;
   const parsed = parseIakXml(answer.body.toString('utf8'), { form: 'response' }) as { data?: unknown };
-  return { ...answer, headers: { ...answer.headers, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ data: parsed.data ?? parsed, meta: [] }), 'utf8') };
+  return {
+    ...answer,
+    headers: { ...answer.headers, 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ data: parsed.data ?? parsed, meta: [] }), 'utf8'),
+  };
 }
 
 function jsonDrifts(): Drift[] {
@@ -150,7 +157,10 @@ function jsonDrifts(): Drift[] {
       id: 'iak-retype-status',
       class: 'retyped field',
       title: 'checkstatus answers send status as a string',
-      answer: iakDataEdit((request) => json(request, 'checkstatus'), retyped('status', String, (status) => typeof status === 'number')),
+      answer: iakDataEdit(
+        (request) => json(request, 'checkstatus'),
+        retyped('status', String, (status) => typeof status === 'number'),
+      ),
     }),
     iakJson({
       id: 'iak-swap-nominal-admin',
@@ -159,7 +169,8 @@ function jsonDrifts(): Drift[] {
       answer: (request, answer) =>
         json(request, 'inq-pasca')
           ? editIakData(answer, (data) => {
-              if (typeof data['nominal'] !== 'number' || typeof data['admin'] !== 'number' || data['nominal'] === data['admin']) return false;
+              if (typeof data['nominal'] !== 'number' || typeof data['admin'] !== 'number' || data['nominal'] === data['admin'])
+                return false;
               [data['nominal'], data['admin']] = [data['admin'], data['nominal']];
               return true;
             })
@@ -170,7 +181,14 @@ function jsonDrifts(): Drift[] {
       class: 'reworded text',
       accepted: 'clients act on response_code alone; message is shown, never parsed (the pacts match it by type)',
       title: 'answers reword message',
-      answer: iakDataEdit((request) => json(request), retyped('message', (text) => `${String(text).toLowerCase()}.`, (text) => typeof text === 'string')),
+      answer: iakDataEdit(
+        (request) => json(request),
+        retyped(
+          'message',
+          (text) => `${String(text).toLowerCase()}.`,
+          (text) => typeof text === 'string',
+        ),
+      ),
     }),
     iakJson({
       id: 'iak-failure-http-500',
@@ -191,7 +209,10 @@ function jsonDrifts(): Drift[] {
       id: 'iak-receipt-octet-stream',
       class: 'content type',
       title: 'PDF receipts labelled application/octet-stream',
-      answer: (request, answer) => (iakCommand(request) === 'receipt' && (answer.headers['content-type'] ?? '').includes('pdf') ? withHeaders(answer, { 'content-type': 'application/octet-stream' }) : undefined),
+      answer: (request, answer) =>
+        iakCommand(request) === 'receipt' && (answer.headers['content-type'] ?? '').includes('pdf')
+          ? withHeaders(answer, { 'content-type': 'application/octet-stream' })
+          : undefined,
     }),
     iakJson({
       id: 'iak-truncated-pricelist',
@@ -251,7 +272,8 @@ function xmlDrifts(): Drift[] {
       id: 'iak-xml-wrong-root',
       class: 'format',
       title: 'XML answers with <response> instead of <mp> as the root',
-      answer: (request, answer) => (xml(request) ? editXml(answer, (text) => text.replace(/<mp>/, '<response>').replace(/<\/mp>\s*$/, '</response>')) : undefined),
+      answer: (request, answer) =>
+        xml(request) ? editXml(answer, (text) => text.replace(/<mp>/, '<response>').replace(/<\/mp>\s*$/, '</response>')) : undefined,
     }),
     iakXml({
       id: 'iak-xml-content-type-html',
@@ -269,7 +291,8 @@ function xmlDrifts(): Drift[] {
       id: 'iak-xml-drop-price',
       class: 'dropped field',
       title: 'XML inq-pasca answers drop <price>',
-      answer: (request, answer) => (xml(request, 'inq-pasca') ? editXml(answer, (text) => text.replace(/<price>[^<]*<\/price>/, '')) : undefined),
+      answer: (request, answer) =>
+        xml(request, 'inq-pasca') ? editXml(answer, (text) => text.replace(/<price>[^<]*<\/price>/, '')) : undefined,
     }),
   ];
 }

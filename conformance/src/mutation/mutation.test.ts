@@ -64,7 +64,13 @@ describe('a refusal check', () => {
   it('fails when the target never answers: a timeout is no refusal', async () => {
     const silent = createServer(() => {});
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => { silent.closeAllConnections(); silent.close(() => resolve()); }));
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          silent.closeAllConnections();
+          silent.close(() => resolve());
+        }),
+    );
     const client = createEspayClient({
       baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
       senderId: 'SANDBOX',
@@ -74,7 +80,11 @@ describe('a refusal check', () => {
       timeoutMs: 300,
       retry: { maxRetries: 0 },
     });
-    const check = expectRefusal(client.inquiry({ productCode: 'SLYLPO', orderId: '512345678903' }), 'signature', 'inquiry with a wrong signature');
+    const check = expectRefusal(
+      client.inquiry({ productCode: 'SLYLPO', orderId: '512345678903' }),
+      'signature',
+      'inquiry with a wrong signature',
+    );
     await expect(check).rejects.toThrow(/expected a signature refusal, got TimeoutError/);
   });
 });

@@ -52,7 +52,11 @@ function sameAnswer(a: WireAnswer, b: WireAnswer): boolean {
 }
 
 /** Starts the proxy on a loopback port in front of `upstream`, applying `drift` (none: a faithful proxy, the baseline). */
-export async function startMutatingProxy(upstream: string, drift: Drift | undefined, context: Omit<DriftContext, 'forward' | 'memory'>): Promise<MutatingProxy> {
+export async function startMutatingProxy(
+  upstream: string,
+  drift: Drift | undefined,
+  context: Omit<DriftContext, 'forward' | 'memory'>,
+): Promise<MutatingProxy> {
   const base = new URL(upstream);
   let fired = 0;
   let seen = 0;
@@ -61,7 +65,13 @@ export async function startMutatingProxy(upstream: string, drift: Drift | undefi
 
   const handle = async (incoming: IncomingMessage): Promise<WireAnswer | 'hang'> => {
     const url = incoming.url ?? '/';
-    const original: WireRequest = { method: incoming.method ?? 'GET', url, path: url.split('?')[0] ?? '/', headers: flatHeaders(incoming.headers), body: await readAll(incoming) };
+    const original: WireRequest = {
+      method: incoming.method ?? 'GET',
+      url,
+      path: url.split('?')[0] ?? '/',
+      headers: flatHeaders(incoming.headers),
+      body: await readAll(incoming),
+    };
     if (original.path.startsWith(CONTROL_PREFIX) || !drift) return forwardTo(base, original);
     seen++;
     let changed = false;

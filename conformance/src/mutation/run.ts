@@ -74,7 +74,13 @@ interface RunInput {
 }
 
 /** One run of verification and scenarios behind the proxy; the failed checks and how often the drift fired. */
-async function runBehindProxy({ sandbox, drift, providers, stages, pactsDir }: RunInput): Promise<{ failed: (Check & { stage: StageId })[]; fired: number }> {
+async function runBehindProxy({
+  sandbox,
+  drift,
+  providers,
+  stages,
+  pactsDir,
+}: RunInput): Promise<{ failed: (Check & { stage: StageId })[]; fired: number }> {
   const { espay, iak } = sandbox.credentials;
   const proxy = await startMutatingProxy(sandbox.url, drift, { credentials: { espay, iak } });
   try {
@@ -97,7 +103,9 @@ async function runBehindProxy({ sandbox, drift, providers, stages, pactsDir }: R
         scenarios: { answerTimeoutMs: MUTATION_ANSWER_BUDGET_MS },
       },
     });
-    const failed = result.stages.flatMap((stage) => stage.checks.filter((c) => c.status === 'failed').map((c) => ({ ...c, stage: stage.id })));
+    const failed = result.stages.flatMap((stage) =>
+      stage.checks.filter((c) => c.status === 'failed').map((c) => ({ ...c, stage: stage.id })),
+    );
     return { failed, fired: proxy.fired() };
   } finally {
     await proxy.close();
@@ -131,9 +139,17 @@ function checkOf(verdict: DriftVerdict): Check {
     case 'accepted':
       return { ...base, status: 'passed', message: `accepted: ${verdict.accepted}` };
     case 'never fired':
-      return { ...base, status: 'failed', message: `${verdict.provider} ${verdict.class}: the drift never changed an answer, so it says nothing about the suite` };
+      return {
+        ...base,
+        status: 'failed',
+        message: `${verdict.provider} ${verdict.class}: the drift never changed an answer, so it says nothing about the suite`,
+      };
     default:
-      return { ...base, status: 'failed', message: `${verdict.provider} ${verdict.class}: survived: the proxy changed ${verdict.fired} exchange(s) and every check passed` };
+      return {
+        ...base,
+        status: 'failed',
+        message: `${verdict.provider} ${verdict.class}: survived: the proxy changed ${verdict.fired} exchange(s) and every check passed`,
+      };
   }
 }
 
@@ -141,7 +157,10 @@ function checkOf(verdict: DriftVerdict): Check {
  * The mutation stage: a fresh deterministic sandbox, a baseline behind a faithful proxy, then one run
  * per drift (only the drifting provider's checks: the other provider's are the baseline's).
  */
-export async function mutationStage(context: StageContext<MutationOptions | undefined>, stages: Partial<StageRegistry>): Promise<StageOutcome & { mutation: MutationReport }> {
+export async function mutationStage(
+  context: StageContext<MutationOptions | undefined>,
+  stages: Partial<StageRegistry>,
+): Promise<StageOutcome & { mutation: MutationReport }> {
   const options = context.options ?? {};
   const drifts = selectDrifts(options);
   const pactsDir = context.shared.pactDir ?? options.pactsDir;
@@ -152,7 +171,11 @@ export async function mutationStage(context: StageContext<MutationOptions | unde
     const baselineCheck: Check = {
       name: 'baseline: every check passes behind a faithful proxy',
       status: baseline.failed.length === 0 ? 'passed' : 'failed',
-      ...(baseline.failed.length ? { message: `the suite fails without any drift, so no kill can be trusted:\n${baseline.failed.map((c) => `${c.stage}: ${c.name}: ${c.message ?? ''}`).join('\n')}` } : {}),
+      ...(baseline.failed.length
+        ? {
+            message: `the suite fails without any drift, so no kill can be trusted:\n${baseline.failed.map((c) => `${c.stage}: ${c.name}: ${c.message ?? ''}`).join('\n')}`,
+          }
+        : {}),
     };
     context.report(baselineCheck);
     const verdicts: DriftVerdict[] = [];
@@ -162,7 +185,11 @@ export async function mutationStage(context: StageContext<MutationOptions | unde
       verdicts.push(verdict);
       context.report(checkOf(verdict));
     }
-    const mutation: MutationReport = { baseline: { passed: baseline.failed.length === 0, failures: baseline.failed.map((c) => `${c.stage}: ${c.name}`) }, drifts: verdicts, answerBudgetMs: MUTATION_ANSWER_BUDGET_MS };
+    const mutation: MutationReport = {
+      baseline: { passed: baseline.failed.length === 0, failures: baseline.failed.map((c) => `${c.stage}: ${c.name}`) },
+      drifts: verdicts,
+      answerBudgetMs: MUTATION_ANSWER_BUDGET_MS,
+    };
     const killed = verdicts.filter((v) => v.status === 'killed').length;
     const accepted = verdicts.filter((v) => v.status === 'accepted').length;
     const notes = [

@@ -48,23 +48,78 @@ function espayCase(
 
 const inquiryFields = (orderId: string) => ({ order_id: orderId, product_code: ESPAY_PACT_PRODUCT });
 // The inquiry's data echoed back as a JSON string; only its presence and type are the contract.
-const paymentFields = (orderId: string) => ({ ...inquiryFields(orderId), amount: AMOUNT, data: '{"phone_no":"880000000000","bill_total":"1"}' });
+const paymentFields = (orderId: string) => ({
+  ...inquiryFields(orderId),
+  amount: AMOUNT,
+  data: '{"phone_no":"880000000000","bill_total":"1"}',
+});
 const PAYMENT_REQUEST: EspayRequestOptions = { loose: ['data'] };
 
-function inquiryCase(outcome: string, orderId: string, rqUuid: string, answer: V3Response, exercise: Exercise, request: EspayRequestOptions = {}): EspayCase {
+function inquiryCase(
+  outcome: string,
+  orderId: string,
+  rqUuid: string,
+  answer: V3Response,
+  exercise: Exercise,
+  request: EspayRequestOptions = {},
+): EspayCase {
   const description = `an inquiry for test order ${orderId} (${outcome})`;
-  return espayCase('inquiryTransaction', description, outcome, espayStates.testOrder({ orderId }), rqUuid, inquiryFields(orderId), answer, exercise, request);
+  return espayCase(
+    'inquiryTransaction',
+    description,
+    outcome,
+    espayStates.testOrder({ orderId }),
+    rqUuid,
+    inquiryFields(orderId),
+    answer,
+    exercise,
+    request,
+  );
 }
 
-function paymentCase(outcome: string, orderId: string, rqUuid: string, answer: V3Response, exercise: Exercise, state = espayStates.openInquiry({ orderId, productCode: ESPAY_PACT_PRODUCT })): EspayCase {
-  return espayCase('paymentReport', `a payment for test order ${orderId} (${outcome})`, outcome, state, rqUuid, paymentFields(orderId), answer, exercise, PAYMENT_REQUEST);
+function paymentCase(
+  outcome: string,
+  orderId: string,
+  rqUuid: string,
+  answer: V3Response,
+  exercise: Exercise,
+  state = espayStates.openInquiry({ orderId, productCode: ESPAY_PACT_PRODUCT }),
+): EspayCase {
+  return espayCase(
+    'paymentReport',
+    `a payment for test order ${orderId} (${outcome})`,
+    outcome,
+    state,
+    rqUuid,
+    paymentFields(orderId),
+    answer,
+    exercise,
+    PAYMENT_REQUEST,
+  );
 }
 
-function statusCase(outcome: string, state: EspayCase['interaction']['state'], refId: string, rqUuid: string, answer: V3Response, exercise: Exercise): EspayCase {
-  return espayCase('getTransactionInfo', `a status inquiry for ${refId} (${outcome})`, outcome, state, rqUuid, { ref_id: refId }, answer, exercise);
+function statusCase(
+  outcome: string,
+  state: EspayCase['interaction']['state'],
+  refId: string,
+  rqUuid: string,
+  answer: V3Response,
+  exercise: Exercise,
+): EspayCase {
+  return espayCase(
+    'getTransactionInfo',
+    `a status inquiry for ${refId} (${outcome})`,
+    outcome,
+    state,
+    rqUuid,
+    { ref_id: refId },
+    answer,
+    exercise,
+  );
 }
 
-const inquire = (client: EspayClient, orderId: string, rqUuid: string) => client.inquiry({ productCode: ESPAY_PACT_PRODUCT, orderId, rqUuid });
+const inquire = (client: EspayClient, orderId: string, rqUuid: string) =>
+  client.inquiry({ productCode: ESPAY_PACT_PRODUCT, orderId, rqUuid });
 const pay = (client: EspayClient, orderId: string, rqUuid: string) =>
   client.pay({ productCode: ESPAY_PACT_PRODUCT, orderId, amount: BigInt(AMOUNT), data: { phone_no: orderId, bill_total: '1' }, rqUuid });
 
@@ -73,9 +128,24 @@ const failure = (operation: EspayOperationId, rqUuid: string, orderId: string | 
 const transaction = (refId: string, orderId: string, status: 'success' | 'pending' | 'failed') =>
   espayStates.transaction({ refId, orderId, productCode: ESPAY_PACT_PRODUCT, amount: AMOUNT, status });
 const paid = (rqUuid: string, orderId: string, refId: string, name: string, trace: string, pending = false) =>
-  espayAnswers.paymentSuccess({ rqUuid, orderId, refId, data: billData(orderId, name), pending, extra: { mwData: { ftbpTraceNo: trace }, barcode_fee: '' } });
+  espayAnswers.paymentSuccess({
+    rqUuid,
+    orderId,
+    refId,
+    data: billData(orderId, name),
+    pending,
+    extra: { mwData: { ftbpTraceNo: trace }, barcode_fee: '' },
+  });
 const statusAnswer = (rqUuid: string, refId: string, orderId: string, pending: boolean) =>
-  espayAnswers.transactionInfo({ rqUuid, refId, orderId, productCode: ESPAY_PACT_PRODUCT, amount: AMOUNT, pending, data: { customer_id: orderId, amount: '000000127900' } });
+  espayAnswers.transactionInfo({
+    rqUuid,
+    refId,
+    orderId,
+    productCode: ESPAY_PACT_PRODUCT,
+    amount: AMOUNT,
+    pending,
+    data: { customer_id: orderId, amount: '000000127900' },
+  });
 
 function inquiryCases(): EspayCase[] {
   const success = espayAnswers.inquirySuccess({
@@ -86,7 +156,8 @@ function inquiryCases(): EspayCase[] {
     adminFee: '250000',
     data: billData('880000000000', 'BILLERKIT SUCCESS'),
   });
-  const fail = (rqUuid: string, orderId: string, code: string, desc: string, exactCode = true) => failure('inquiryTransaction', rqUuid, orderId, code, desc, exactCode);
+  const fail = (rqUuid: string, orderId: string, code: string, desc: string, exactCode = true) =>
+    failure('inquiryTransaction', rqUuid, orderId, code, desc, exactCode);
   return [
     inquiryCase('success', '880000000000', 'PACTINQ0001', success, async (client) => {
       const result = await inquire(client, '880000000000', 'PACTINQ0001');
@@ -100,11 +171,19 @@ function inquiryCases(): EspayCase[] {
     inquiryCase('product denied', '880000000405', 'PACTINQ0003', fail('PACTINQ0003', '880000000405', '405', 'product denied'), (client) =>
       expectRejection(inquire(client, '880000000405', 'PACTINQ0003'), { code: '405', kind: 'product' }, 'denied inquiry'),
     ),
-    inquiryCase('bill not found', '880000000014', 'PACTINQ0004', fail('PACTINQ0004', '880000000014', '0014', 'Data tagihan tidak ditemukan', false), (client) =>
-      expectRejection(inquire(client, '880000000014', 'PACTINQ0004'), { code: '0014' }, 'unknown customer inquiry'),
+    inquiryCase(
+      'bill not found',
+      '880000000014',
+      'PACTINQ0004',
+      fail('PACTINQ0004', '880000000014', '0014', 'Data tagihan tidak ditemukan', false),
+      (client) => expectRejection(inquire(client, '880000000014', 'PACTINQ0004'), { code: '0014' }, 'unknown customer inquiry'),
     ),
-    inquiryCase('already paid', '880000000088', 'PACTINQ0005', fail('PACTINQ0005', '880000000088', '0088', 'Tagihan sudah terbayar', false), (client) =>
-      expectRejection(inquire(client, '880000000088', 'PACTINQ0005'), { code: '0088' }, 'paid bill inquiry'),
+    inquiryCase(
+      'already paid',
+      '880000000088',
+      'PACTINQ0005',
+      fail('PACTINQ0005', '880000000088', '0088', 'Tagihan sudah terbayar', false),
+      (client) => expectRejection(inquire(client, '880000000088', 'PACTINQ0005'), { code: '0088' }, 'paid bill inquiry'),
     ),
     inquiryCase(
       'wrong signature',
@@ -119,25 +198,43 @@ function inquiryCases(): EspayCase[] {
       '880000000000',
       'PACTINQ0007',
       espayAnswers.unauthorized(),
-      (client) => expectRejection(inquire(client, '880000000000', 'PACTINQ0007'), { kind: 'auth', httpStatus: 401 }, 'inquiry with wrong Basic credentials'),
+      (client) =>
+        expectRejection(
+          inquire(client, '880000000000', 'PACTINQ0007'),
+          { kind: 'auth', httpStatus: 401 },
+          'inquiry with wrong Basic credentials',
+        ),
       { wrongBasic: true },
     ),
   ];
 }
 
 function paymentCases(): EspayCase[] {
-  const fail = (rqUuid: string, orderId: string, code: string, desc: string, exactCode = true) => failure('paymentReport', rqUuid, orderId, code, desc, exactCode);
+  const fail = (rqUuid: string, orderId: string, code: string, desc: string, exactCode = true) =>
+    failure('paymentReport', rqUuid, orderId, code, desc, exactCode);
   return [
-    paymentCase('success', '880000000000', 'PACTPAY0001', paid('PACTPAY0001', '880000000000', 'TX119590800001', 'BILLERKIT SUCCESS', '215312'), async (client) => {
-      const result = await pay(client, '880000000000', 'PACTPAY0001');
-      expectEqual(result.outcome, 'success', 'payment outcome');
-      expectEqual(result.refId, 'TX119590800001', 'payment ref_id');
-    }),
-    paymentCase('pending', '880000000010', 'PACTPAY0002', paid('PACTPAY0002', '880000000010', 'TX119590800002', 'BILLERKIT PENDING OK', '215313', true), async (client) => {
-      const result = await pay(client, '880000000010', 'PACTPAY0002');
-      expectEqual(result.outcome, 'pending', 'payment outcome of 0000 + Inproses');
-      expectEqual(result.refId, 'TX119590800002', 'payment ref_id');
-    }),
+    paymentCase(
+      'success',
+      '880000000000',
+      'PACTPAY0001',
+      paid('PACTPAY0001', '880000000000', 'TX119590800001', 'BILLERKIT SUCCESS', '215312'),
+      async (client) => {
+        const result = await pay(client, '880000000000', 'PACTPAY0001');
+        expectEqual(result.outcome, 'success', 'payment outcome');
+        expectEqual(result.refId, 'TX119590800001', 'payment ref_id');
+      },
+    ),
+    paymentCase(
+      'pending',
+      '880000000010',
+      'PACTPAY0002',
+      paid('PACTPAY0002', '880000000010', 'TX119590800002', 'BILLERKIT PENDING OK', '215313', true),
+      async (client) => {
+        const result = await pay(client, '880000000010', 'PACTPAY0002');
+        expectEqual(result.outcome, 'pending', 'payment outcome of 0000 + Inproses');
+        expectEqual(result.refId, 'TX119590800002', 'payment ref_id');
+      },
+    ),
     paymentCase('failed', '880000000099', 'PACTPAY0003', fail('PACTPAY0003', '880000000099', '0099', 'Transaksi gagal', false), (client) =>
       expectRejection(pay(client, '880000000099', 'PACTPAY0003'), { code: '0099' }, 'failed payment'),
     ),
@@ -147,15 +244,25 @@ function paymentCases(): EspayCase[] {
       expectEqual(result.outcome, 'pending', 'payment outcome of 9999');
       expectEqual(result.refId, undefined, 'suspect payment ref_id');
     }),
-    paymentCase('insufficient balance', '880000000800', 'PACTPAY0005', fail('PACTPAY0005', '880000000800', '800', 'Saldo deposit tidak mencukupi'), (client) =>
-      expectRejection(pay(client, '880000000800', 'PACTPAY0005'), { code: '800', kind: 'insufficient_balance' }, 'payment without deposit'),
+    paymentCase(
+      'insufficient balance',
+      '880000000800',
+      'PACTPAY0005',
+      fail('PACTPAY0005', '880000000800', '800', 'Saldo deposit tidak mencukupi'),
+      (client) =>
+        expectRejection(
+          pay(client, '880000000800', 'PACTPAY0005'),
+          { code: '800', kind: 'insufficient_balance' },
+          'payment without deposit',
+        ),
     ),
     paymentCase(
       'duplicate rq_uuid',
       '880000000000',
       'PACTDUP0001',
       fail('PACTDUP0001', '880000000000', '210', 'UUID already exist'),
-      (client) => expectRejection(pay(client, '880000000000', 'PACTDUP0001'), { code: '210', kind: 'duplicate' }, 'payment with a used rq_uuid'),
+      (client) =>
+        expectRejection(pay(client, '880000000000', 'PACTDUP0001'), { code: '210', kind: 'duplicate' }, 'payment with a used rq_uuid'),
       espayStates.usedRqUuid({ orderId: '880000000000', productCode: ESPAY_PACT_PRODUCT, rqUuid: 'PACTDUP0001' }),
     ),
     paymentCase(
@@ -171,15 +278,29 @@ function paymentCases(): EspayCase[] {
 
 function statusCases(): EspayCase[] {
   return [
-    statusCase('success', transaction('TXPACT0001', '880000000000', 'success'), 'TXPACT0001', 'PACTSTS0001', statusAnswer('PACTSTS0001', 'TXPACT0001', '880000000000', false), async (client) => {
-      const result = await client.transactionInfo({ refId: 'TXPACT0001', rqUuid: 'PACTSTS0001' });
-      expectEqual(result.outcome, 'success', 'status outcome');
-      expectEqual(result.amount, 12_790_000n, 'status amount (sen)');
-    }),
-    statusCase('pending', transaction('TXPACT0002', '880000000010', 'pending'), 'TXPACT0002', 'PACTSTS0002', statusAnswer('PACTSTS0002', 'TXPACT0002', '880000000010', true), async (client) => {
-      const result = await client.transactionInfo({ refId: 'TXPACT0002', rqUuid: 'PACTSTS0002' });
-      expectEqual(result.outcome, 'pending', 'status outcome of 0000 + Inproses');
-    }),
+    statusCase(
+      'success',
+      transaction('TXPACT0001', '880000000000', 'success'),
+      'TXPACT0001',
+      'PACTSTS0001',
+      statusAnswer('PACTSTS0001', 'TXPACT0001', '880000000000', false),
+      async (client) => {
+        const result = await client.transactionInfo({ refId: 'TXPACT0001', rqUuid: 'PACTSTS0001' });
+        expectEqual(result.outcome, 'success', 'status outcome');
+        expectEqual(result.amount, 12_790_000n, 'status amount (sen)');
+      },
+    ),
+    statusCase(
+      'pending',
+      transaction('TXPACT0002', '880000000010', 'pending'),
+      'TXPACT0002',
+      'PACTSTS0002',
+      statusAnswer('PACTSTS0002', 'TXPACT0002', '880000000010', true),
+      async (client) => {
+        const result = await client.transactionInfo({ refId: 'TXPACT0002', rqUuid: 'PACTSTS0002' });
+        expectEqual(result.outcome, 'pending', 'status outcome of 0000 + Inproses');
+      },
+    ),
     statusCase(
       'failed',
       transaction('TXPACT0003', '880000000011', 'failed'),
@@ -198,7 +319,12 @@ function statusCases(): EspayCase[] {
       'TXPACT0404',
       'PACTSTS0004',
       failure('getTransactionInfo', 'PACTSTS0004', undefined, '0014', 'Transaksi tidak ditemukan', false),
-      (client) => expectFailedOrRejected(client.transactionInfo({ refId: 'TXPACT0404', rqUuid: 'PACTSTS0004' }), '0014', 'status of an unknown ref_id'),
+      (client) =>
+        expectFailedOrRejected(
+          client.transactionInfo({ refId: 'TXPACT0404', rqUuid: 'PACTSTS0004' }),
+          '0014',
+          'status of an unknown ref_id',
+        ),
     ),
   ];
 }

@@ -16,7 +16,14 @@ type Exercise = (client: IakClient) => Promise<void>;
 
 /** The bill of a 1-bill PLN test number, as every inquiry, payment and status answer describes it. */
 function bill(hp: string, paid = false): Record<string, unknown> {
-  const detail = { ...(paid ? { meter_awal: '00080000', meter_akhir: '00080000' } : {}), periode: '201608', nilai_tagihan: '300000', admin: '2500', denda: '0', total: 302500 };
+  const detail = {
+    ...(paid ? { meter_awal: '00080000', meter_akhir: '00080000' } : {}),
+    periode: '201608',
+    nilai_tagihan: '300000',
+    admin: '2500',
+    denda: '0',
+    total: 302500,
+  };
   return {
     code: PRODUCT,
     hp,
@@ -32,9 +39,19 @@ function bill(hp: string, paid = false): Record<string, unknown> {
 
 const testNumber = (hp: string) => iakStates.testNumber({ code: PRODUCT, hp });
 const unpaid = (hp: string, refId: string, trId: string) => iakStates.unpaidInquiry({ code: PRODUCT, hp, refId, trId });
-const paidState = (hp: string, refId: string, trId: string, status: 'success' | 'pending' | 'failed') => iakStates.payment({ code: PRODUCT, hp, refId, trId, status });
+const paidState = (hp: string, refId: string, trId: string, status: 'success' | 'pending' | 'failed') =>
+  iakStates.payment({ code: PRODUCT, hp, refId, trId, status });
 
-function iakCase(command: IakCommand, description: string, outcome: string, state: ProviderState, fields: Record<string, string>, response: V3Response, exercise: Exercise, format: IakFormat = 'json'): IakPactCase {
+function iakCase(
+  command: IakCommand,
+  description: string,
+  outcome: string,
+  state: ProviderState,
+  fields: Record<string, string>,
+  response: V3Response,
+  exercise: Exercise,
+  format: IakFormat = 'json',
+): IakPactCase {
   return {
     interaction: iakInteraction({ command, description, state, fields, response, request: { format } }),
     outcome,
@@ -49,13 +66,23 @@ const inquiryFields = (hp: string, refId: string) => ({ code: PRODUCT, hp, ref_i
 // a fresh ref_id (IAK refuses a repeated one); there the stage matches ref_id by type and compares the
 // echo with the request actually sent.
 const inquirySuccess = (hp: string, refId: string, format: IakFormat = 'json') =>
-  iakAnswer('inq-pasca', { tr_id: INQUIRY_TR_ID, ...bill(hp), ref_id: refId, response_code: '00', message: 'INQUIRY SUCCESS' }, { format, exact: ['code', 'hp', 'ref_id'] });
+  iakAnswer(
+    'inq-pasca',
+    { tr_id: INQUIRY_TR_ID, ...bill(hp), ref_id: refId, response_code: '00', message: 'INQUIRY SUCCESS' },
+    { format, exact: ['code', 'hp', 'ref_id'] },
+  );
 const inquiryFailure = (hp: string, refId: string, code: string, text: string) =>
   iakAnswer('inq-pasca', { code: PRODUCT, hp, ref_id: refId, response_code: code, message: text }, { exact: ['code', 'hp', 'ref_id'] });
 
 function inquiryCases(): IakPactCase[] {
-  const inquiryCase = (hp: string, outcome: string, refId: string, answer: V3Response, exercise: Exercise, state: ProviderState = testNumber(hp)) =>
-    iakCase('inq-pasca', `an inq-pasca for test number ${hp} (${outcome})`, outcome, state, inquiryFields(hp, refId), answer, exercise);
+  const inquiryCase = (
+    hp: string,
+    outcome: string,
+    refId: string,
+    answer: V3Response,
+    exercise: Exercise,
+    state: ProviderState = testNumber(hp),
+  ) => iakCase('inq-pasca', `an inq-pasca for test number ${hp} (${outcome})`, outcome, state, inquiryFields(hp, refId), answer, exercise);
   const wrongSign: IakPactCase = {
     interaction: iakInteraction({
       command: 'inq-pasca',
@@ -67,7 +94,8 @@ function inquiryCases(): IakPactCase[] {
     }),
     outcome: 'wrong sign',
     clientOptions: { apiKey: 'wrong-iak-api-key' },
-    exercise: (client) => expectRejection(inquire(client, '530000000001', 'PACTINQ6'), { code: '100', kind: 'signature' }, 'inquiry with a wrong sign'),
+    exercise: (client) =>
+      expectRejection(inquire(client, '530000000001', 'PACTINQ6'), { code: '100', kind: 'signature' }, 'inquiry with a wrong sign'),
   };
   return [
     inquiryCase('530000000001', 'success', 'PACTINQ1', inquirySuccess('530000000001', 'PACTINQ1'), async (client) => {
@@ -79,25 +107,44 @@ function inquiryCases(): IakPactCase[] {
     inquiryCase('530000000003', 'timeout', 'PACTINQ3', inquiryFailure('530000000003', 'PACTINQ3', '103', 'TIMEOUT'), (client) =>
       expectRejection(inquire(client, '530000000003', 'PACTINQ3'), { code: '103', kind: 'timeout' }, 'inquiry timing out'),
     ),
-    inquiryCase('530000000004', 'already paid', 'PACTINQ4', inquiryFailure('530000000004', 'PACTINQ4', '01', 'INVOICE HAS BEEN PAID'), (client) =>
-      expectRejection(inquire(client, '530000000004', 'PACTINQ4'), { code: '01', kind: 'already_paid' }, 'inquiry of a paid bill'),
+    inquiryCase(
+      '530000000004',
+      'already paid',
+      'PACTINQ4',
+      inquiryFailure('530000000004', 'PACTINQ4', '01', 'INVOICE HAS BEEN PAID'),
+      (client) =>
+        expectRejection(inquire(client, '530000000004', 'PACTINQ4'), { code: '01', kind: 'already_paid' }, 'inquiry of a paid bill'),
     ),
-    inquiryCase('530000000005', 'incorrect number', 'PACTINQ5', inquiryFailure('530000000005', 'PACTINQ5', '14', 'INCORRECT DESTINATION NUMBER'), (client) =>
-      expectRejection(inquire(client, '530000000005', 'PACTINQ5'), { code: '14', kind: 'not_found' }, 'inquiry of a wrong number'),
+    inquiryCase(
+      '530000000005',
+      'incorrect number',
+      'PACTINQ5',
+      inquiryFailure('530000000005', 'PACTINQ5', '14', 'INCORRECT DESTINATION NUMBER'),
+      (client) =>
+        expectRejection(inquire(client, '530000000005', 'PACTINQ5'), { code: '14', kind: 'not_found' }, 'inquiry of a wrong number'),
     ),
     inquiryCase(
       '530000000001',
       'duplicate ref_id',
       'PACTDUP1',
       inquiryFailure('530000000001', 'PACTDUP1', '11', 'DUPLICATE REF ID'),
-      (client) => expectRejection(inquire(client, '530000000001', 'PACTDUP1'), { code: '11', kind: 'duplicate' }, 'inquiry reusing a ref_id'),
+      (client) =>
+        expectRejection(inquire(client, '530000000001', 'PACTDUP1'), { code: '11', kind: 'duplicate' }, 'inquiry reusing a ref_id'),
       iakStates.existingInquiry({ code: PRODUCT, hp: '530000000001', refId: 'PACTDUP1' }),
     ),
     wrongSign,
   ];
 }
 
-function payAnswer(hp: string, refId: string, trId: string, code: string, message: string, paid: boolean, format: IakFormat = 'json'): V3Response {
+function payAnswer(
+  hp: string,
+  refId: string,
+  trId: string,
+  code: string,
+  message: string,
+  paid: boolean,
+  format: IakFormat = 'json',
+): V3Response {
   return iakAnswer(
     'pay-pasca',
     {
@@ -115,31 +162,67 @@ function payAnswer(hp: string, refId: string, trId: string, code: string, messag
 }
 
 function paymentCases(): IakPactCase[] {
-  const payCase = (hp: string, outcome: string, refId: string, trId: string, answer: V3Response, exercise: Exercise, state: ProviderState = unpaid(hp, refId, trId)) =>
-    iakCase('pay-pasca', `a pay-pasca of tr_id ${trId} (${outcome})`, outcome, state, { tr_id: trId }, answer, exercise);
+  const payCase = (
+    hp: string,
+    outcome: string,
+    refId: string,
+    trId: string,
+    answer: V3Response,
+    exercise: Exercise,
+    state: ProviderState = unpaid(hp, refId, trId),
+  ) => iakCase('pay-pasca', `a pay-pasca of tr_id ${trId} (${outcome})`, outcome, state, { tr_id: trId }, answer, exercise);
   return [
-    payCase('530000000001', 'success', 'PACTPAY1', '900000101', payAnswer('530000000001', 'PACTPAY1', '900000101', '00', 'PAYMENT SUCCESS', true), async (client) => {
-      const result = await client.pay({ trId: '900000101' });
-      expectEqual(result.outcome, 'success', 'payment outcome');
-      expectEqual(result.price, 30_250_000n, 'payment price (sen)');
-    }),
-    payCase('530000000007', 'pending', 'PACTPAY7', '900000107', payAnswer('530000000007', 'PACTPAY7', '900000107', '39', 'PENDING / TRANSAKSI SEDANG DIPROSES', false), async (client) => {
-      const result = await client.pay({ trId: '900000107' });
-      expectEqual(result.outcome, 'pending', 'payment outcome of rc 39');
-    }),
-    payCase('530000000006', 'failed', 'PACTPAY6', '900000106', payAnswer('530000000006', 'PACTPAY6', '900000106', '37', 'PAYMENT FAILED', false), (client) =>
-      expectRejection(client.pay({ trId: '900000106' }), { code: '37' }, 'failed payment'),
+    payCase(
+      '530000000001',
+      'success',
+      'PACTPAY1',
+      '900000101',
+      payAnswer('530000000001', 'PACTPAY1', '900000101', '00', 'PAYMENT SUCCESS', true),
+      async (client) => {
+        const result = await client.pay({ trId: '900000101' });
+        expectEqual(result.outcome, 'success', 'payment outcome');
+        expectEqual(result.price, 30_250_000n, 'payment price (sen)');
+      },
     ),
-    payCase('530000000008', 'biller error', 'PACTPAY8', '900000108', payAnswer('530000000008', 'PACTPAY8', '900000108', '105', 'MISC ERROR / BILLER SYSTEM ERROR', false), (client) =>
-      expectRejection(client.pay({ trId: '900000108' }), { code: '105' }, 'payment with a biller error'),
+    payCase(
+      '530000000007',
+      'pending',
+      'PACTPAY7',
+      '900000107',
+      payAnswer('530000000007', 'PACTPAY7', '900000107', '39', 'PENDING / TRANSAKSI SEDANG DIPROSES', false),
+      async (client) => {
+        const result = await client.pay({ trId: '900000107' });
+        expectEqual(result.outcome, 'pending', 'payment outcome of rc 39');
+      },
+    ),
+    payCase(
+      '530000000006',
+      'failed',
+      'PACTPAY6',
+      '900000106',
+      payAnswer('530000000006', 'PACTPAY6', '900000106', '37', 'PAYMENT FAILED', false),
+      (client) => expectRejection(client.pay({ trId: '900000106' }), { code: '37' }, 'failed payment'),
+    ),
+    payCase(
+      '530000000008',
+      'biller error',
+      'PACTPAY8',
+      '900000108',
+      payAnswer('530000000008', 'PACTPAY8', '900000108', '105', 'MISC ERROR / BILLER SYSTEM ERROR', false),
+      (client) => expectRejection(client.pay({ trId: '900000108' }), { code: '105' }, 'payment with a biller error'),
     ),
     payCase(
       '530000000001',
       'insufficient balance',
       'PACTPAY9',
       '900000109',
-      iakAnswer('pay-pasca', { tr_id: 900000109, ref_id: 'PACTPAY9', response_code: '17', message: 'BALANCE NOT ENOUGH' }, { exact: ['ref_id'] }),
-      (client) => expectRejection(client.pay({ trId: '900000109' }), { code: '17', kind: 'insufficient_balance' }, 'payment without deposit'),
+      iakAnswer(
+        'pay-pasca',
+        { tr_id: 900000109, ref_id: 'PACTPAY9', response_code: '17', message: 'BALANCE NOT ENOUGH' },
+        { exact: ['ref_id'] },
+      ),
+      (client) =>
+        expectRejection(client.pay({ trId: '900000109' }), { code: '17', kind: 'insufficient_balance' }, 'payment without deposit'),
       iakStates.unpaidInquiryLowBalance({ code: PRODUCT, hp: '530000000001', refId: 'PACTPAY9', trId: '900000109' }),
     ),
   ];
@@ -195,7 +278,11 @@ function statusCases(): IakPactCase[] {
       'payment not received',
       unpaid('530000000001', 'PACTCS0', '900000200'),
       'PACTCS0',
-      iakAnswer('checkstatus', { tr_id: 900000200, ref_id: 'PACTCS0', status: 0, response_code: '42', message: 'REQUEST PEMBAYARAN BELUM DITERIMA' }, { exact: ['ref_id'] }),
+      iakAnswer(
+        'checkstatus',
+        { tr_id: 900000200, ref_id: 'PACTCS0', status: 0, response_code: '42', message: 'REQUEST PEMBAYARAN BELUM DITERIMA' },
+        { exact: ['ref_id'] },
+      ),
       expectOutcome('PACTCS0', 'not_found', 'status outcome of rc 42'),
     ),
     statusCase(
@@ -222,7 +309,11 @@ function pricelistCase(type: 'all' | 'pln'): IakPactCase {
     outcome: 'success',
     async exercise(client) {
       const result = await client.pricelist(type === 'all' ? {} : { type });
-      expectEqual(result.products.some((p) => p.code === PRODUCT), true, `price list includes ${PRODUCT}`);
+      expectEqual(
+        result.products.some((p) => p.code === PRODUCT),
+        true,
+        `price list includes ${PRODUCT}`,
+      );
       expectEqual(result.products[0]?.fee, 250_000n, 'first product fee (sen)');
     },
   };
@@ -236,10 +327,21 @@ function examplePdf(): string {
 }
 
 function receiptCases(): IakPactCase[] {
-  const lines = { HEADER: 'STRUK PEMBAYARAN PLN Pascabayar', 'NO. RESI': '478CAB5AC80106906C372CFCE1F4584C', 'ID PELANGGAN': '530000000001', 'TOTAL BAYAR': 'Rp 302.500' };
+  const lines = {
+    HEADER: 'STRUK PEMBAYARAN PLN Pascabayar',
+    'NO. RESI': '478CAB5AC80106906C372CFCE1F4584C',
+    'ID PELANGGAN': '530000000001',
+    'TOTAL BAYAR': 'Rp 302.500',
+  };
   return [
     {
-      interaction: iakReceiptInteraction({ description: 'a receipt of tr_id 900000301 as data', state: paidState('530000000001', 'PACTRC1', '900000301', 'success'), trId: '900000301', format: 'data', lines }),
+      interaction: iakReceiptInteraction({
+        description: 'a receipt of tr_id 900000301 as data',
+        state: paidState('530000000001', 'PACTRC1', '900000301', 'success'),
+        trId: '900000301',
+        format: 'data',
+        lines,
+      }),
       outcome: 'success',
       async exercise(client) {
         const result = await client.receipt({ trId: '900000301', format: 'data' });
@@ -248,7 +350,13 @@ function receiptCases(): IakPactCase[] {
       },
     },
     {
-      interaction: iakReceiptInteraction({ description: 'a receipt of tr_id 900000302 as PDF', state: paidState('530000000001', 'PACTRC2', '900000302', 'success'), trId: '900000302', format: 'pdf', pdfFile: examplePdf() }),
+      interaction: iakReceiptInteraction({
+        description: 'a receipt of tr_id 900000302 as PDF',
+        state: paidState('530000000001', 'PACTRC2', '900000302', 'success'),
+        trId: '900000302',
+        format: 'pdf',
+        pdfFile: examplePdf(),
+      }),
       outcome: 'success',
       async exercise(client) {
         const result = await client.receipt({ trId: '900000302' });
@@ -293,5 +401,13 @@ function xmlCases(): IakPactCase[] {
 
 /** One interaction per IAK command and per outcome its published test numbers (and response codes) document. */
 export function iakCases(): IakPactCase[] {
-  return [...inquiryCases(), ...paymentCases(), ...statusCases(), pricelistCase('all'), pricelistCase('pln'), ...receiptCases(), ...xmlCases()];
+  return [
+    ...inquiryCases(),
+    ...paymentCases(),
+    ...statusCases(),
+    pricelistCase('all'),
+    pricelistCase('pln'),
+    ...receiptCases(),
+    ...xmlCases(),
+  ];
 }

@@ -17,13 +17,16 @@ describe('Prism proxy in front of the sandbox, fed the IAK SDK corpus', () => {
     const flags = await runPrismCorpus('provider');
     expect(flags.length).toBeGreaterThanOrEqual(50);
     expect(flaggedNames(flags)).toEqual(expectedNames(flags, () => false));
-    for (const flag of flags.filter((f) => f.entry.xml)) expect(flag.violations.join('\n')).toMatch(/^request\.body: Request body must be object/);
+    for (const flag of flags.filter((f) => f.entry.xml))
+      expect(flag.violations.join('\n')).toMatch(/^request\.body: Request body must be object/);
     for (const flag of flags.filter((f) => isRefusal(f.entry))) {
       expect(flag.status).toBe(400);
       expect(flag.violations.join('\n')).toContain(`must have required property '${flag.entry.expect.field}'`);
     }
     // The trailing-slash path is routed as billCheck, not as /check/{type} with an empty type.
-    expect(flags.filter((f) => f.entry.path === '/api/v1/bill/check/' && !f.entry.xml && !isRefusal(f.entry)).every((f) => f.status === 200)).toBe(true);
+    expect(
+      flags.filter((f) => f.entry.path === '/api/v1/bill/check/' && !f.entry.xml && !isRefusal(f.entry)).every((f) => f.status === 200),
+    ).toBe(true);
   }, 300_000);
 
   it('also flags the numeric tr_id, month "2" and status non-active when it reads the committed (strict) spec', async () => {

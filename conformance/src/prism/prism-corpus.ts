@@ -34,8 +34,13 @@ export function providerView(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(providerView);
   if (!node || typeof node !== 'object') return node;
   const record = node as Record<string, unknown>;
-  const patched = typeof record['x-provider-accepts'] === 'string' && record['x-tolerant'] ? (applyMergePatch(record, record['x-tolerant']) as Record<string, unknown>) : record;
-  return Object.fromEntries(Object.entries(patched).map(([key, value]) => [key, key.startsWith('x-') || key === 'examples' ? value : providerView(value)]));
+  const patched =
+    typeof record['x-provider-accepts'] === 'string' && record['x-tolerant']
+      ? (applyMergePatch(record, record['x-tolerant']) as Record<string, unknown>)
+      : record;
+  return Object.fromEntries(
+    Object.entries(patched).map(([key, value]) => [key, key.startsWith('x-') || key === 'examples' ? value : providerView(value)]),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -51,7 +56,9 @@ async function startPrism(specFile: string, upstream: string): Promise<{ url: st
   const require = createRequire(import.meta.url);
   const main = join(dirname(require.resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
   const port = await freePort();
-  const child = spawn(process.execPath, [main, 'proxy', specFile, upstream, '--host', '127.0.0.1', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main, 'proxy', specFile, upstream, '--host', '127.0.0.1', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Prism did not start within 120 s: ${output.slice(-2000)}`)), 120_000);
@@ -78,7 +85,9 @@ async function startPrism(specFile: string, upstream: string): Promise<{ url: st
 function violationsOf(header: string | null): string[] {
   if (!header) return [];
   try {
-    return (JSON.parse(header) as Array<{ location?: string[]; message?: string }>).map((v) => `${(v.location ?? []).join('.')}: ${v.message ?? '?'}`);
+    return (JSON.parse(header) as Array<{ location?: string[]; message?: string }>).map(
+      (v) => `${(v.location ?? []).join('.')}: ${v.message ?? '?'}`,
+    );
   } catch {
     return [header];
   }
@@ -118,7 +127,9 @@ if (isMain) {
     const flagged = flags.filter((f) => f.violations.length > 0);
     process.stdout.write(`\nPrism proxy, ${spec} spec: ${flags.length} requests, ${flagged.length} flagged\n`);
     for (const flag of flagged) {
-      process.stdout.write(`  ${flag.entry.xml ? 'XML ' : 'JSON'} HTTP ${flag.status} ${flag.entry.name}\n      ${flag.violations.join('\n      ')}\n`);
+      process.stdout.write(
+        `  ${flag.entry.xml ? 'XML ' : 'JSON'} HTTP ${flag.status} ${flag.entry.name}\n      ${flag.violations.join('\n      ')}\n`,
+      );
     }
   }
 }

@@ -108,7 +108,9 @@ function renderStage(stage: StageResult): string {
           `<li>${badge(check.status)} ${escapeHtml(check.name)}${where(check)}${check.needsState && check.status === 'passed' ? ' <span class="muted">(needs the sandbox state API)</span>' : ''}${check.status === 'skipped' && check.message ? ` <span class="muted">— ${escapeHtml(check.message)}</span>` : ''}</li>`,
       )
       .join('');
-    parts.push(`<details><summary>${others.length} other check(s)</summary><div class="body"><ul class="checks">${items}</ul></div></details>`);
+    parts.push(
+      `<details><summary>${others.length} other check(s)</summary><div class="body"><ul class="checks">${items}</ul></div></details>`,
+    );
   }
   return `<details id="stage-${stage.id}" ${stage.status === 'failed' ? 'open' : ''}><summary>${summary}</summary><div class="body">${parts.join('\n')}</div></details>`;
 }
@@ -170,7 +172,8 @@ export function renderHtml(result: SuiteResult): string {
                 .map((id) => {
                   const c = row.stages[id];
                   if (!c) return '<td></td>';
-                  if (c.failed > 0) return `<td>${badge('failed', `${c.failed} failed`)} <span class="muted">${c.passed} passed</span></td>`;
+                  if (c.failed > 0)
+                    return `<td>${badge('failed', `${c.failed} failed`)} <span class="muted">${c.passed} passed</span></td>`;
                   if (c.passed === 0) return `<td>${badge('skipped', `${c.skipped} skipped`)}</td>`;
                   return `<td>${badge('passed', `${c.passed} passed`)}${c.skipped ? ` <span class="muted">${c.skipped} skipped</span>` : ''}</td>`;
                 })

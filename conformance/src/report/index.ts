@@ -36,7 +36,10 @@ export function writeReports(result: SuiteResult, dir: string, secrets: readonly
   if (safe.mutation) {
     const mutation = { json: join(dir, 'mutation.json'), markdown: join(dir, 'mutation.md') };
     writeFileSync(mutation.json, `${JSON.stringify(safe.mutation, null, 2)}\n`);
-    writeFileSync(mutation.markdown, `# billerkit conformance: mutation report\n\n${renderMutationMarkdown(safe.mutation).replace(/^## Mutation testing\n\n/, '')}`);
+    writeFileSync(
+      mutation.markdown,
+      `# billerkit conformance: mutation report\n\n${renderMutationMarkdown(safe.mutation).replace(/^## Mutation testing\n\n/, '')}`,
+    );
     return { ...paths, mutation };
   }
   return paths;

@@ -75,7 +75,9 @@ export function renderMarkdown(result: SuiteResult, htmlReportName = 'report.htm
   for (const stage of skippedStages) lines.push(`> ${stage.title} skipped: ${stage.reason ?? ''}`, '');
 
   if (result.ledger) {
-    const counts = [...result.ledger.matchAll(/^(\d+) messages in (\d+) samples; (\d+) break the strict profile\.$/gm)].map((m) => Number(m[3]));
+    const counts = [...result.ledger.matchAll(/^(\d+) messages in (\d+) samples; (\d+) break the strict profile\.$/gm)].map((m) =>
+      Number(m[3]),
+    );
     const deviations = counts.reduce((a, b) => a + b, 0);
     lines.push(`Deviation ledger: ${deviations} recorded message(s) break the strict profile (see conformance/DEVIATIONS.md).`, '');
   }

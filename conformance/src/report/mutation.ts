@@ -59,14 +59,21 @@ export function killerNames(verdict: DriftVerdict, limit = 3): string {
 
 function stateless(report: MutationReport): string {
   const missing = classesNeedingState(report);
-  return missing.length === 0 ? 'every drift class is still killed by a check that needs no provider state.' : `no check without provider states kills the drift class(es) ${missing.join(', ')}.`;
+  return missing.length === 0
+    ? 'every drift class is still killed by a check that needs no provider state.'
+    : `no check without provider states kills the drift class(es) ${missing.join(', ')}.`;
 }
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-const MARK: Record<DriftVerdict['status'], string> = { killed: '✅ killed', accepted: '➖ accepted', survived: '❌ survived', 'never fired': '⚠️ never fired' };
+const MARK: Record<DriftVerdict['status'], string> = {
+  killed: '✅ killed',
+  accepted: '➖ accepted',
+  survived: '❌ survived',
+  'never fired': '⚠️ never fired',
+};
 
 /** The mutation table in markdown: one row per drift, its class, its killers. */
 export function renderMutationMarkdown(report: MutationReport): string {
@@ -82,7 +89,9 @@ export function renderMutationMarkdown(report: MutationReport): string {
     '|---|---|---|---|---:|---|---|',
   ];
   for (const d of report.drifts) {
-    lines.push(`| \`${d.id}\`: ${cell(d.title)} | ${d.format} | ${d.class} | ${MARK[d.status]} | ${d.fired} | ${cell(killerSummary(d))} | ${cell(killerNames(d))} |`);
+    lines.push(
+      `| \`${d.id}\`: ${cell(d.title)} | ${d.format} | ${d.class} | ${MARK[d.status]} | ${d.fired} | ${cell(killerSummary(d))} | ${cell(killerNames(d))} |`,
+    );
   }
   lines.push('');
   return lines.join('\n');

@@ -55,7 +55,10 @@ export function checkMessage(sample: Sample, message: SampleMessage, index: numb
       if (profile === 'tolerant') data = decoded;
       result = validate(sample.provider, message.component, profile, decoded);
     } catch (error) {
-      result = { valid: false, issues: [{ path: '/', keyword: 'decode', message: `cannot be decoded as ${message.contentType}: ${(error as Error).message}` }] };
+      result = {
+        valid: false,
+        issues: [{ path: '/', keyword: 'decode', message: `cannot be decoded as ${message.contentType}: ${(error as Error).message}` }],
+      };
     }
     if (undeclared) result = { valid: false, issues: [undeclared, ...result.issues] };
     verdicts[profile] = result.valid ? 'pass' : 'fail';

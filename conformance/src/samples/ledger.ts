@@ -20,7 +20,10 @@ export function renderLedger(results: readonly MessageResult[], corpus: readonly
     const own = results.filter((result) => result.sample.provider === provider);
     const failing = deviations.filter((result) => result.sample.provider === provider);
     lines.push(`## ${provider === 'espay' ? 'Espay Biller' : 'IAK postpaid'}`, '');
-    lines.push(`${own.length} messages in ${new Set(own.map((r) => r.sample.id)).size} samples; ${failing.length} break the strict profile.`, '');
+    lines.push(
+      `${own.length} messages in ${new Set(own.map((r) => r.sample.id)).size} samples; ${failing.length} break the strict profile.`,
+      '',
+    );
     if (failing.length === 0) continue;
     lines.push('| sample | message | component | rule broken | why we believe the provider does this |', '|---|---|---|---|---|');
     for (const result of failing) {
@@ -39,12 +42,17 @@ export function renderLedger(results: readonly MessageResult[], corpus: readonly
 function corpusRefusals(corpus: readonly CorpusEntry[]): string[] {
   const refused = corpus.filter(isRefusal);
   const lines = ['## IAK SDK corpus: refused on purpose', ''];
-  lines.push(`${corpus.length} requests in the shapes IAK's SDKs send (\`corpus/iak-sdk.json\`, stage \`corpus\`); ${refused.length} are refused on purpose.`, '');
+  lines.push(
+    `${corpus.length} requests in the shapes IAK's SDKs send (\`corpus/iak-sdk.json\`, stage \`corpus\`); ${refused.length} are refused on purpose.`,
+    '',
+  );
   if (refused.length === 0) return lines;
   lines.push('| request | answer | field | why it is refused |', '|---|---|---|---|');
   for (const entry of refused) {
     const answer = `HTTP ${entry.expect.status}${entry.expect.responseCode ? `, rc ${entry.expect.responseCode}` : ''}`;
-    lines.push(`| ${escapeCell(`${entry.name}: ${entry.method} ${entry.path}`)} | ${answer} | ${entry.expect.field ?? ''} | ${escapeCell(entry.expect.reason ?? '(no reason)')} |`);
+    lines.push(
+      `| ${escapeCell(`${entry.name}: ${entry.method} ${entry.path}`)} | ${answer} | ${entry.expect.field ?? ''} | ${escapeCell(entry.expect.reason ?? '(no reason)')} |`,
+    );
   }
   lines.push('');
   return lines;

@@ -31,7 +31,12 @@ export function mutationsOf(data: unknown): Mutation[] {
       const without = { ...target };
       delete without[field];
       mutations.push({ name: `drop ${path}`, field: path, kind: 'drop', value: rebuild(without) });
-      mutations.push({ name: `retype ${path}`, field: path, kind: 'retype', value: rebuild({ ...target, [field]: retyped(target[field]) }) });
+      mutations.push({
+        name: `retype ${path}`,
+        field: path,
+        kind: 'retype',
+        value: rebuild({ ...target, [field]: retyped(target[field]) }),
+      });
       if ((PATTERNED_FIELDS as readonly string[]).includes(field) && typeof target[field] === 'string') {
         mutations.push({ name: `mangle ${path}`, field: path, kind: 'pattern', value: rebuild({ ...target, [field]: 'not valid !' }) });
       }

@@ -16,7 +16,9 @@ afterAll(() => {
     const sampleCount = new Set(own.map((r) => r.sample.id)).size;
     const strict = own.filter((r) => r.verdicts.strict === 'pass').length;
     const tolerant = own.filter((r) => r.verdicts.tolerant === 'pass').length;
-    console.log(`samples ${provider}: ${sampleCount} samples, ${own.length} messages; strict ${strict}/${own.length} pass; tolerant ${tolerant}/${own.length} pass`);
+    console.log(
+      `samples ${provider}: ${sampleCount} samples, ${own.length} messages; strict ${strict}/${own.length} pass; tolerant ${tolerant}/${own.length} pass`,
+    );
   }
 });
 
@@ -31,9 +33,12 @@ describe('recorded samples', () => {
     expect(ids.length).toBe(new Set(ids).size);
   });
 
-  it.each(results.map((r) => [`${r.sample.file} #${r.index} ${r.message.direction}`, r] as const))('%s matches its expected verdicts', (_name, result) => {
-    expect(result.mismatches, describeMismatch(result)).toEqual([]);
-  });
+  it.each(results.map((r) => [`${r.sample.file} #${r.index} ${r.message.direction}`, r] as const))(
+    '%s matches its expected verdicts',
+    (_name, result) => {
+      expect(result.mismatches, describeMismatch(result)).toEqual([]);
+    },
+  );
 
   it('every message passes the tolerant profile', () => {
     const failing = results.filter((r) => r.verdicts.tolerant === 'fail').map((r) => `${r.sample.file} #${r.index}`);
@@ -41,7 +46,9 @@ describe('recorded samples', () => {
   });
 
   it('every strict failure explains itself', () => {
-    const unexplained = results.filter((r) => r.verdicts.strict === 'fail' && !r.message.note?.trim()).map((r) => `${r.sample.file} #${r.index}`);
+    const unexplained = results
+      .filter((r) => r.verdicts.strict === 'fail' && !r.message.note?.trim())
+      .map((r) => `${r.sample.file} #${r.index}`);
     expect(unexplained).toEqual([]);
   });
 

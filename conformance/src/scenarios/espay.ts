@@ -20,7 +20,15 @@ export interface EspayScenarioDeps {
 function clientFor(deps: EspayScenarioDeps, fetch: FetchLike, extra: Partial<EspayClientOptions> = {}): EspayClient {
   const make = deps.client ?? createEspayClient;
   const timeout = deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {};
-  return make({ baseUrl: deps.target.baseUrl, validators: espayValidators, ...deps.target.credentials, fetch, retry: { maxRetries: 0 }, ...timeout, ...extra });
+  return make({
+    baseUrl: deps.target.baseUrl,
+    validators: espayValidators,
+    ...deps.target.credentials,
+    fetch,
+    retry: { maxRetries: 0 },
+    ...timeout,
+    ...extra,
+  });
 }
 
 function describe(error: unknown): string {
@@ -53,10 +61,13 @@ async function settle(client: EspayClient, refId: string, control: SandboxContro
 function checkTestOrderAmounts(inquiry: EspayInquiryResult, order: EspayTestOrder): void {
   const expectedMinor = BigInt(order.billRupiah) * 100n;
   if (inquiry.billAmount === undefined) throw new ScenarioError('inquiryTransaction: no bill_amount, the test order documents one');
-  if (inquiry.billAmount !== expectedMinor) throw new ScenarioError(`inquiryTransaction: bill_amount ${inquiry.billAmount} sen, the test order says ${expectedMinor}`);
+  if (inquiry.billAmount !== expectedMinor)
+    throw new ScenarioError(`inquiryTransaction: bill_amount ${inquiry.billAmount} sen, the test order says ${expectedMinor}`);
   if (inquiry.adminFee === undefined) throw new ScenarioError('inquiryTransaction: no admin_fee');
   if (inquiry.amount !== inquiry.billAmount + inquiry.adminFee) {
-    throw new ScenarioError(`inquiryTransaction: amount ${inquiry.amount} sen is not bill_amount ${inquiry.billAmount} + admin_fee ${inquiry.adminFee}`);
+    throw new ScenarioError(
+      `inquiryTransaction: amount ${inquiry.amount} sen is not bill_amount ${inquiry.billAmount} + admin_fee ${inquiry.adminFee}`,
+    );
   }
 }
 
@@ -75,10 +86,12 @@ export function testOrderScenario(order: EspayTestOrder, deps: EspayScenarioDeps
       try {
         inquiry = await client.inquiry({ productCode: PRODUCT, orderId: order.orderId });
       } catch (error) {
-        if (order.inquiry !== 'bill' && isBillerkitError(error) && error.code === INQUIRY_CODES[order.inquiry]) return { operation: 'inquiryTransaction' };
+        if (order.inquiry !== 'bill' && isBillerkitError(error) && error.code === INQUIRY_CODES[order.inquiry])
+          return { operation: 'inquiryTransaction' };
         throw new ScenarioError(`inquiryTransaction: expected ${order.inquiry}, got ${describe(error)}`);
       }
-      if (order.inquiry !== 'bill') throw new ScenarioError(`inquiryTransaction: expected ${order.inquiry} (${INQUIRY_CODES[order.inquiry]}), got a bill`);
+      if (order.inquiry !== 'bill')
+        throw new ScenarioError(`inquiryTransaction: expected ${order.inquiry} (${INQUIRY_CODES[order.inquiry]}), got a bill`);
       checkTestOrderAmounts(inquiry, order);
 
       let paid: Awaited<ReturnType<EspayClient['pay']>>;
@@ -87,12 +100,14 @@ export function testOrderScenario(order: EspayTestOrder, deps: EspayScenarioDeps
       } catch (error) {
         const code = isBillerkitError(error) ? error.code : undefined;
         if (order.payment === 'failed' && code === ESPAY_ANSWER_CODES.transactionFailed.code) return { operation: 'paymentReport' };
-        if (order.payment === 'insufficient-balance' && code === ESPAY_ANSWER_CODES.insufficientBalance.code) return { operation: 'paymentReport' };
+        if (order.payment === 'insufficient-balance' && code === ESPAY_ANSWER_CODES.insufficientBalance.code)
+          return { operation: 'paymentReport' };
         throw new ScenarioError(`paymentReport: expected ${order.payment}, got ${describe(error)}`);
       }
       switch (order.payment) {
         case 'success': {
-          if (paid.outcome !== 'success' || !paid.refId) throw new ScenarioError(`paymentReport: expected success with a ref_id, got ${paid.outcome}`);
+          if (paid.outcome !== 'success' || !paid.refId)
+            throw new ScenarioError(`paymentReport: expected success with a ref_id, got ${paid.outcome}`);
           const info = await client.transactionInfo({ refId: paid.refId });
           if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
           return { operation: 'getTransactionInfo' };
@@ -104,10 +119,12 @@ export function testOrderScenario(order: EspayTestOrder, deps: EspayScenarioDeps
           return { operation: 'paymentReport' };
         case 'pending-then-success':
         case 'pending-then-failed': {
-          if (paid.outcome !== 'pending' || !paid.refId) throw new ScenarioError(`paymentReport: expected pending with a ref_id, got ${paid.outcome}`);
+          if (paid.outcome !== 'pending' || !paid.refId)
+            throw new ScenarioError(`paymentReport: expected pending with a ref_id, got ${paid.outcome}`);
           const settled = await settle(client, paid.refId, deps.control);
           const want = order.payment === 'pending-then-success' ? 'success' : 'failed';
-          if (settled.outcome !== want) throw new ScenarioError(`getTransactionInfo: expected the payment to settle as ${want}, got ${settled.outcome}`);
+          if (settled.outcome !== want)
+            throw new ScenarioError(`getTransactionInfo: expected the payment to settle as ${want}, got ${settled.outcome}`);
           return { operation: 'getTransactionInfo' };
         }
         default:
@@ -135,7 +152,8 @@ function replayScenario(deps: EspayScenarioDeps, name: string, orderId: string, 
       const inquiry = await client.inquiry({ productCode: 'SLYLPO', orderId });
       const rqUuid = `BKDUP${orderId.slice(-2)}${Date.now().toString(36).toUpperCase()}`;
       const first = await client.pay({ inquiry, rqUuid });
-      if (first.outcome !== 'success' || !first.refId) throw new ScenarioError(`first paymentReport: expected success with a ref_id, got ${first.outcome}`);
+      if (first.outcome !== 'success' || !first.refId)
+        throw new ScenarioError(`first paymentReport: expected success with a ref_id, got ${first.outcome}`);
       if (statusFirst) {
         const info = await client.transactionInfo({ refId: first.refId });
         if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
@@ -158,15 +176,24 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
           const client = clientFor(deps, fetch);
           const inquiry = await client.inquiry({ productCode: 'SLYLPO', orderId: '512345678901' });
           const paid = await client.pay({ inquiry });
-          if (paid.outcome !== 'success' || !paid.refId) throw new ScenarioError(`paymentReport: expected success with a ref_id, got ${paid.outcome}`);
-          if (paid.amount !== inquiry.amount) throw new ScenarioError(`paymentReport: amount ${paid.amount} differs from the inquiry's ${inquiry.amount}`);
+          if (paid.outcome !== 'success' || !paid.refId)
+            throw new ScenarioError(`paymentReport: expected success with a ref_id, got ${paid.outcome}`);
+          if (paid.amount !== inquiry.amount)
+            throw new ScenarioError(`paymentReport: amount ${paid.amount} differs from the inquiry's ${inquiry.amount}`);
           const info = await client.transactionInfo({ refId: paid.refId });
           if (info.outcome !== 'success') throw new ScenarioError(`getTransactionInfo: expected success, got ${info.outcome}`);
-          if (info.amount !== undefined && info.amount !== inquiry.amount) throw new ScenarioError(`getTransactionInfo: amount ${info.amount} differs from the paid ${inquiry.amount}`);
+          if (info.amount !== undefined && info.amount !== inquiry.amount)
+            throw new ScenarioError(`getTransactionInfo: amount ${info.amount} differs from the paid ${inquiry.amount}`);
           // The status answer must be about this payment: its order and product, not only its ref_id.
-          for (const [field, paidValue] of [['order_id', inquiry.orderId], ['product_code', inquiry.productCode]] as const) {
+          for (const [field, paidValue] of [
+            ['order_id', inquiry.orderId],
+            ['product_code', inquiry.productCode],
+          ] as const) {
             const answered = info.raw[field];
-            if (answered !== undefined && answered !== paidValue) throw new ScenarioError(`getTransactionInfo: ${field} ${JSON.stringify(answered)}, the payment was for ${JSON.stringify(paidValue)}`);
+            if (answered !== undefined && answered !== paidValue)
+              throw new ScenarioError(
+                `getTransactionInfo: ${field} ${JSON.stringify(answered)}, the payment was for ${JSON.stringify(paidValue)}`,
+              );
           }
           return {};
         },
@@ -185,14 +212,22 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
           const inquiry = await client.inquiry({ productCode: PRODUCT, orderId: '512345678904' });
           // The sandbox settles after two status checks; the poll is kept short so the run stays fast.
           const confirmed = await client.payAndConfirm({ inquiry, poll: { initialDelayMs: 1, maxDelayMs: 5 }, deadlineMs: 10_000 });
-          if (confirmed.outcome !== 'success') throw new ScenarioError(`payAndConfirm: expected the pending payment to settle as success, got ${confirmed.outcome}`);
+          if (confirmed.outcome !== 'success')
+            throw new ScenarioError(`payAndConfirm: expected the pending payment to settle as success, got ${confirmed.outcome}`);
           return {};
         },
       },
     },
     { spec: replayScenario(deps, 'duplicate rq_uuid is refused, the payment is not made twice', '512345678902', false) },
     // What an app does after a lost answer: look the payment up, then (wrongly) send it again.
-    { spec: replayScenario(deps, 'a payment re-sent after its status check is refused as a duplicate, not answered again', '512345678906', true) },
+    {
+      spec: replayScenario(
+        deps,
+        'a payment re-sent after its status check is refused as a duplicate, not answered again',
+        '512345678906',
+        true,
+      ),
+    },
     {
       spec: {
         provider: 'espay',
@@ -200,7 +235,11 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
         operation: 'inquiryTransaction',
         async run(fetch) {
           const client = clientFor(deps, fetch, { signatureKey: 'not-the-signature-key' });
-          await expectRefusal(client.inquiry({ productCode: 'SLYLPO', orderId: '512345678903' }), 'signature', 'inquiry with a wrong signature');
+          await expectRefusal(
+            client.inquiry({ productCode: 'SLYLPO', orderId: '512345678903' }),
+            'signature',
+            'inquiry with a wrong signature',
+          );
           return {};
         },
       },
@@ -211,8 +250,14 @@ export function espayFlows(deps: EspayScenarioDeps): { spec: ScenarioSpec; needs
         name: 'wrong Basic-auth credentials are refused',
         operation: 'inquiryTransaction',
         async run(fetch) {
-          const client = clientFor(deps, fetch, { basicAuth: { username: deps.target.credentials.basicAuth.username, password: 'not-the-basic-password' } });
-          await expectRefusal(client.inquiry({ productCode: 'SLYLPO', orderId: '512345678905' }), 'auth', 'inquiry with wrong Basic-auth credentials');
+          const client = clientFor(deps, fetch, {
+            basicAuth: { username: deps.target.credentials.basicAuth.username, password: 'not-the-basic-password' },
+          });
+          await expectRefusal(
+            client.inquiry({ productCode: 'SLYLPO', orderId: '512345678905' }),
+            'auth',
+            'inquiry with wrong Basic-auth credentials',
+          );
           return {};
         },
       },

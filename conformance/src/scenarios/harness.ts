@@ -53,7 +53,9 @@ export async function runScenario(spec: ScenarioSpec): Promise<Check> {
       const issues = recorder.exchanges.flatMap((exchange) => checkExchange(spec.provider, exchange));
       if (issues.length === 0) return { name: spec.name, provider: spec.provider, operation, status: 'skipped', message: error.message };
     }
-    problems.push(`${spec.provider} ${operation}: ${error instanceof Error ? `${error.name === 'ScenarioError' ? '' : `${error.name}: `}${error.message}` : String(error)}`);
+    problems.push(
+      `${spec.provider} ${operation}: ${error instanceof Error ? `${error.name === 'ScenarioError' ? '' : `${error.name}: `}${error.message}` : String(error)}`,
+    );
   }
   for (const exchange of recorder.exchanges) {
     const issues = checkExchange(spec.provider, exchange);
@@ -62,8 +64,15 @@ export async function runScenario(spec: ScenarioSpec): Promise<Check> {
       problems.push(...issues.map((issue) => `${spec.provider} ${issue}`));
     }
   }
-  const base = { name: spec.name, provider: spec.provider, operation, durationMs: performance.now() - started, ...(spec.needsState ? { needsState: true } : {}) };
-  if (recorder.exchanges.length === 0 && problems.length === 0) problems.push(`${spec.provider} ${operation}: the scenario sent no request`);
+  const base = {
+    name: spec.name,
+    provider: spec.provider,
+    operation,
+    durationMs: performance.now() - started,
+    ...(spec.needsState ? { needsState: true } : {}),
+  };
+  if (recorder.exchanges.length === 0 && problems.length === 0)
+    problems.push(`${spec.provider} ${operation}: the scenario sent no request`);
   if (problems.length === 0) return { ...base, status: 'passed' };
   return { ...base, status: 'failed', message: problems.join('\n'), exchanges: recorder.exchanges };
 }
@@ -77,7 +86,11 @@ export async function expectRefusal(call: Promise<unknown>, kind: string, what: 
     await call;
   } catch (error) {
     if (isBillerkitError(error) && error.kind === kind) return;
-    const got = isBillerkitError(error) ? `${error.name} (kind ${error.kind}, code ${error.code ?? 'none'}): ${error.message}` : error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const got = isBillerkitError(error)
+      ? `${error.name} (kind ${error.kind}, code ${error.code ?? 'none'}): ${error.message}`
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error);
     throw new ScenarioError(`${what}: expected a ${kind} refusal, got ${got}`);
   }
   throw new ScenarioError(`${what}: expected a ${kind} refusal, it succeeded`);

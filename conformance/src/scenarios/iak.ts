@@ -64,7 +64,15 @@ function clientFor(deps: IakScenarioDeps, fetch: FetchLike, extra: Partial<IakCl
   const make = deps.client ?? createIakClient;
   // Retries off: every request the scenario sends is one it means to send, and is validated.
   const timeout = deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {};
-  return make({ baseUrl: deps.target.baseUrl, validators: iakValidators, ...deps.target.credentials, fetch, retry: { maxRetries: 0 }, ...timeout, ...extra });
+  return make({
+    baseUrl: deps.target.baseUrl,
+    validators: iakValidators,
+    ...deps.target.credentials,
+    fetch,
+    retry: { maxRetries: 0 },
+    ...timeout,
+    ...extra,
+  });
 }
 
 /**
@@ -85,7 +93,9 @@ export function testNumberScenario(row: IakTestNumber, deps: IakScenarioDeps): S
         inquiry = await client.inquiry({ code: row.product, hp: row.hp, refId, ...inquiryExtras(row.product) });
       } catch (error) {
         if (row.outcome !== 'success' && isBillerkitError(error) && error.code === expectCode) return { operation: 'inq-pasca' };
-        throw new ScenarioError(`inq-pasca: expected ${row.outcome === 'success' ? 'success' : `response code ${expectCode} or a bill`}, got ${describe(error)}`);
+        throw new ScenarioError(
+          `inq-pasca: expected ${row.outcome === 'success' ? 'success' : `response code ${expectCode} or a bill`}, got ${describe(error)}`,
+        );
       }
       if (row.bills !== undefined && inquiry.bills.length !== row.bills) {
         throw new ScenarioError(`inq-pasca: expected ${row.bills} bill(s) in desc, got ${inquiry.bills.length}`);
@@ -126,7 +136,11 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
   // The flows run at once, so none pays a number another flow inquires or pays: a provider may remember a
   // paid test number (already paid, rc 01) until it is reset. The stage resets the sandbox before them.
   const unpaidBill = rowOr(deps.generation, (r) => r.outcome === 'success' && r.hp !== success.hp && (r.bills ?? 1) > 1, success);
-  const xmlBill = rowOr(deps.generation, (r) => r.outcome === 'success' && r.hp !== success.hp && r.hp !== unpaidBill.hp && r.bills === 1, success);
+  const xmlBill = rowOr(
+    deps.generation,
+    (r) => r.outcome === 'success' && r.hp !== success.hp && r.hp !== unpaidBill.hp && r.bills === 1,
+    success,
+  );
   return [
     {
       spec: {
@@ -139,13 +153,16 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
           const inquiry = await client.inquiry({ code: success.product, hp: success.hp, refId });
           const paid = await payOrSkip(client, inquiry.trId, deps);
           if (paid.outcome !== 'success') throw new ScenarioError(`pay-pasca: expected success, got ${paid.outcome}`);
-          if (paid.price !== inquiry.price) throw new ScenarioError(`pay-pasca: price ${paid.price} differs from the inquiry's ${inquiry.price}`);
+          if (paid.price !== inquiry.price)
+            throw new ScenarioError(`pay-pasca: price ${paid.price} differs from the inquiry's ${inquiry.price}`);
           const status = await client.checkStatus({ refId });
-          if (status.outcome !== 'success' || status.trId !== inquiry.trId) throw new ScenarioError(`checkstatus: expected success for tr_id ${inquiry.trId}, got ${status.outcome} for ${status.trId}`);
+          if (status.outcome !== 'success' || status.trId !== inquiry.trId)
+            throw new ScenarioError(`checkstatus: expected success for tr_id ${inquiry.trId}, got ${status.outcome} for ${status.trId}`);
           const pdf = await client.receipt({ trId: inquiry.trId });
           if (pdf.kind !== 'pdf') throw new ScenarioError(`download receipt: expected a PDF, got ${pdf.kind}`);
           const data = await client.receipt({ trId: inquiry.trId, format: 'data' });
-          if (data.kind !== 'data' || Object.keys(data.lines).length === 0) throw new ScenarioError('download receipt as data: no receipt lines');
+          if (data.kind !== 'data' || Object.keys(data.lines).length === 0)
+            throw new ScenarioError('download receipt as data: no receipt lines');
           return {};
         },
       },
@@ -166,7 +183,8 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
           for (let attempt = 0; attempt < 6; attempt++) {
             const status = await client.checkStatus({ refId });
             if (status.outcome !== 'pending') {
-              if (status.outcome !== 'success') throw new ScenarioError(`checkstatus: expected the pending payment to settle as success, got ${status.outcome}`);
+              if (status.outcome !== 'success')
+                throw new ScenarioError(`checkstatus: expected the pending payment to settle as success, got ${status.outcome}`);
               return {};
             }
             if (attempt === 2) await deps.control?.advanceClock(10 * 60_000);
@@ -184,7 +202,11 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
           const client = clientFor(deps, fetch);
           const refId = deps.nextRefId();
           await client.inquiry({ code: unpaidBill.product, hp: unpaidBill.hp, refId, ...inquiryExtras(unpaidBill.product) });
-          await expectRefusal(client.inquiry({ code: unpaidBill.product, hp: unpaidBill.hp, refId, ...inquiryExtras(unpaidBill.product) }), 'duplicate', 'second inq-pasca with the same ref_id');
+          await expectRefusal(
+            client.inquiry({ code: unpaidBill.product, hp: unpaidBill.hp, refId, ...inquiryExtras(unpaidBill.product) }),
+            'duplicate',
+            'second inq-pasca with the same ref_id',
+          );
           return {};
         },
       },
@@ -196,7 +218,11 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
         operation: 'inq-pasca',
         async run(fetch) {
           const client = clientFor(deps, fetch, { apiKey: 'not-the-api-key' });
-          await expectRefusal(client.inquiry({ code: success.product, hp: success.hp, refId: deps.nextRefId() }), 'signature', 'inq-pasca with a wrong sign');
+          await expectRefusal(
+            client.inquiry({ code: success.product, hp: success.hp, refId: deps.nextRefId() }),
+            'signature',
+            'inq-pasca with a wrong sign',
+          );
           return {};
         },
       },
@@ -208,7 +234,12 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
         operation: 'pay-pasca',
         async run(fetch) {
           const client = clientFor(deps, fetch, { format: 'xml' });
-          const inquiry = await client.inquiry({ code: xmlBill.product, hp: xmlBill.hp, refId: deps.nextRefId(), ...inquiryExtras(xmlBill.product) });
+          const inquiry = await client.inquiry({
+            code: xmlBill.product,
+            hp: xmlBill.hp,
+            refId: deps.nextRefId(),
+            ...inquiryExtras(xmlBill.product),
+          });
           const paid = await payOrSkip(client, inquiry.trId, deps);
           if (paid.outcome !== 'success') throw new ScenarioError(`pay-pasca (XML): expected success, got ${paid.outcome}`);
           return {};
@@ -225,7 +256,8 @@ export function iakFlows(deps: IakScenarioDeps): { spec: ScenarioSpec; needsCont
           const all = await client.pricelist();
           const pln = await client.pricelist({ type: 'pln' });
           if (all.products.length === 0 || pln.products.length === 0) throw new ScenarioError('pricelist-pasca: an empty price list');
-          if (pln.products.some((p) => p.type !== undefined && p.type !== 'pln')) throw new ScenarioError('pricelist-pasca pln: a product of another type');
+          if (pln.products.some((p) => p.type !== undefined && p.type !== 'pln'))
+            throw new ScenarioError('pricelist-pasca pln: a product of another type');
           return {};
         },
       },

@@ -70,7 +70,11 @@ function merged<T extends object>(base: T, extra: Record<string, unknown> | unde
  * thrown inside the test, so that when the request did not match the contract the report shows Pact's
  * mismatch (which names the field) instead of the client's reaction to the mock server's 500.
  */
-async function runCase<C>(pact: PactV3, testCase: PactCase<C>, makeClient: (baseUrl: string, extra?: Record<string, unknown>) => C): Promise<Check> {
+async function runCase<C>(
+  pact: PactV3,
+  testCase: PactCase<C>,
+  makeClient: (baseUrl: string, extra?: Record<string, unknown>) => C,
+): Promise<Check> {
   const started = performance.now();
   const { interaction } = testCase;
   const name = `${interaction.operation}: ${interaction.description}`;
@@ -87,7 +91,10 @@ async function runCase<C>(pact: PactV3, testCase: PactCase<C>, makeClient: (base
       await settleMockServer(pact, mockServer.port);
     });
   } catch (error) {
-    const client = clientError === undefined ? '' : `\nthe client reported: ${clientError instanceof Error ? `${clientError.name}: ${clientError.message}` : String(clientError)}`;
+    const client =
+      clientError === undefined
+        ? ''
+        : `\nthe client reported: ${clientError instanceof Error ? `${clientError.name}: ${clientError.message}` : String(clientError)}`;
     return {
       ...base,
       status: 'failed',
@@ -97,7 +104,12 @@ async function runCase<C>(pact: PactV3, testCase: PactCase<C>, makeClient: (base
   }
   if (clientError !== undefined) {
     const why = clientError instanceof Error ? `${clientError.name}: ${clientError.message}` : String(clientError);
-    return { ...base, status: 'failed', durationMs: performance.now() - started, message: `${interaction.provider} ${interaction.operation} (${testCase.outcome}): ${why}` };
+    return {
+      ...base,
+      status: 'failed',
+      durationMs: performance.now() - started,
+      message: `${interaction.provider} ${interaction.operation} (${testCase.outcome}): ${why}`,
+    };
   }
   return { ...base, status: 'passed', durationMs: performance.now() - started };
 }
@@ -108,7 +120,12 @@ export function scanForSecrets(file: string, secrets: readonly string[]): string
   const found: string[] = [];
   for (const secret of secrets) {
     if (secret.length < 4) continue;
-    const spellings = new Set([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2), JSON.stringify(secret).slice(1, -1)]);
+    const spellings = new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+      JSON.stringify(secret).slice(1, -1),
+    ]);
     if ([...spellings].some((spelling) => text.includes(spelling))) found.push(`${secret.slice(0, 2)}…(${secret.length} chars)`);
   }
   return found;
@@ -134,7 +151,19 @@ export async function consumerStage(context: StageContext<ConsumerOptions | unde
   const espayFactory = options.espayClient ?? createEspayClient;
   const iakFactory = options.iakClient ?? createIakClient;
   const makeEspay = (baseUrl: string, extra?: Record<string, unknown>) =>
-    espayFactory(merged({ baseUrl, validators: espayValidators, ...CONSUMER_CREDENTIALS.espay, basicAuth: { ...CONSUMER_CREDENTIALS.espay.basicAuth }, now: () => FROZEN_NOW, retry: { maxRetries: 0 } }, extra));
+    espayFactory(
+      merged(
+        {
+          baseUrl,
+          validators: espayValidators,
+          ...CONSUMER_CREDENTIALS.espay,
+          basicAuth: { ...CONSUMER_CREDENTIALS.espay.basicAuth },
+          now: () => FROZEN_NOW,
+          retry: { maxRetries: 0 },
+        },
+        extra,
+      ),
+    );
   const makeIak = (baseUrl: string, extra?: Record<string, unknown>) =>
     iakFactory(merged({ baseUrl, validators: iakValidators, ...CONSUMER_CREDENTIALS.iak, retry: { maxRetries: 0 } }, extra));
 
@@ -159,7 +188,11 @@ export async function consumerStage(context: StageContext<ConsumerOptions | unde
       name: `${pactFileName(provider)} holds no credential`,
       provider,
       status: existsSync(file) && leaks.length === 0 ? 'passed' : 'failed',
-      ...(existsSync(file) ? (leaks.length ? { message: `secret values found in the pact file: ${leaks.join(', ')}` } : {}) : { message: 'no pact file was written' }),
+      ...(existsSync(file)
+        ? leaks.length
+          ? { message: `secret values found in the pact file: ${leaks.join(', ')}` }
+          : {}
+        : { message: 'no pact file was written' }),
     });
   }
 

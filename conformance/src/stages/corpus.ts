@@ -20,7 +20,12 @@ async function send(target: ProviderTarget<IakCredentials>, entry: CorpusEntry, 
   const headers: Record<string, string> = entry.method === 'POST' ? { 'content-type': entry.contentType ?? 'application/json' } : {};
   const exchange: Exchange = { request: { method: entry.method, url, headers, body: body ?? '' } };
   try {
-    const response = await fetch(url, { method: entry.method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(30_000) });
+    const response = await fetch(url, {
+      method: entry.method,
+      headers,
+      ...(body === undefined ? {} : { body }),
+      signal: AbortSignal.timeout(30_000),
+    });
     exchange.response = { status: response.status, headers: headerRecord(response.headers), body: await response.text() };
   } catch (error) {
     const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
@@ -47,7 +52,9 @@ function specProblems(entry: CorpusEntry, spec: SpecVerdict): string[] {
   if (!spec.route) return [`${entry.method} ${entry.path} is not a declared path of the IAK spec`];
   const field = entry.expect.field;
   if (!isRefusal(entry)) {
-    return spec.valid ? [] : [`the spec refuses the request (${spec.component}): ${spec.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`];
+    return spec.valid
+      ? []
+      : [`the spec refuses the request (${spec.component}): ${spec.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`];
   }
   if (!entry.expect.reason?.trim()) return ['a refusal must carry its reason (it goes into the deviation ledger)'];
   if (spec.valid) return [`the spec accepts the request, yet the corpus expects it refused because: ${entry.expect.reason}`];
@@ -92,7 +99,11 @@ export async function corpusStage(context: StageContext<CorpusOptions | undefine
     const started = performance.now();
     const body = renderBody(entry, target.credentials);
     const spec = specVerdict(entry, body);
-    const check: Check = { name: `${entry.name}: ${isRefusal(entry) ? `refused (${entry.expect.responseCode ?? entry.expect.status})` : 'accepted'}`, provider: 'iak', status: 'passed' };
+    const check: Check = {
+      name: `${entry.name}: ${isRefusal(entry) ? `refused (${entry.expect.responseCode ?? entry.expect.status})` : 'accepted'}`,
+      provider: 'iak',
+      status: 'passed',
+    };
     const operation = spec.route?.operationId;
     if (operation) check.operation = operation;
     if (entry.setup && !target.control) {
@@ -115,5 +126,10 @@ export async function corpusStage(context: StageContext<CorpusOptions | undefine
     context.report(check);
   }
   const refused = entries.filter(isRefusal).length;
-  return { checks: [], notes: [`IAK SDK corpus: ${entries.length} requests, ${entries.length - refused} to be accepted, ${refused} refused on purpose (reasons in DEVIATIONS.md)`] };
+  return {
+    checks: [],
+    notes: [
+      `IAK SDK corpus: ${entries.length} requests, ${entries.length - refused} to be accepted, ${refused} refused on purpose (reasons in DEVIATIONS.md)`,
+    ],
+  };
 }

@@ -68,9 +68,11 @@ function run([bin, ...prefix]: string[], args: string[], cwd: string): Promise<{
 export async function lintSpec(specsDir: string, provider: Provider): Promise<{ check: Check; report?: RedoclyReport }> {
   const file = `${provider}/openapi.yaml`;
   const name = `redocly lint ${file}`;
-  if (!existsSync(join(specsDir, file))) return { check: { name, provider, status: 'failed', message: `${join(specsDir, file)} does not exist` } };
+  if (!existsSync(join(specsDir, file)))
+    return { check: { name, provider, status: 'failed', message: `${join(specsDir, file)} does not exist` } };
   const bin = redoclyBin(specsDir);
-  if (!bin) return { check: { name, provider, status: 'skipped', message: 'redocly CLI not installed; add @redocly/cli to lint the specs' } };
+  if (!bin)
+    return { check: { name, provider, status: 'skipped', message: 'redocly CLI not installed; add @redocly/cli to lint the specs' } };
   const started = performance.now();
   const { code, stdout, stderr } = await run(bin, ['lint', file, '--format=json'], specsDir);
   const durationMs = performance.now() - started;

@@ -30,7 +30,8 @@ function firstDifference(expected: string, actual: string): string {
   const a = expected.split('\n');
   const b = actual.split('\n');
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    if (a[i] !== b[i]) return `line ${i + 1}: committed ${JSON.stringify(a[i] ?? '(end of file)')}, regenerated ${JSON.stringify(b[i] ?? '(end of file)')}`;
+    if (a[i] !== b[i])
+      return `line ${i + 1}: committed ${JSON.stringify(a[i] ?? '(end of file)')}, regenerated ${JSON.stringify(b[i] ?? '(end of file)')}`;
   }
   return 'identical';
 }
@@ -67,7 +68,11 @@ export async function samplesStage(context: StageContext<SamplesOptions | undefi
     context.report(check);
   }
   if (samples.length === 0) {
-    const check: Check = { name: 'recorded samples exist', status: 'failed', message: 'no *.sample.json files found under conformance/samples/{espay,iak}' };
+    const check: Check = {
+      name: 'recorded samples exist',
+      status: 'failed',
+      message: 'no *.sample.json files found under conformance/samples/{espay,iak}',
+    };
     checks.push(check);
     context.report(check);
   }

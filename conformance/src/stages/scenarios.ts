@@ -65,7 +65,8 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
     notes.push(`IAK: ${rows.length} published test numbers of the ${generation} generation`);
     for (const row of rows) tasks.push(() => runScenario(testNumberScenario(row, deps)));
     for (const flow of iakFlows(deps)) {
-      if (flow.needsControl && !iak.control) direct.push(skipped(flow.spec, `${flow.needsControl}; ${iak.baseUrl} does not answer /__sandbox/state`));
+      if (flow.needsControl && !iak.control)
+        direct.push(skipped(flow.spec, `${flow.needsControl}; ${iak.baseUrl} does not answer /__sandbox/state`));
       else afterMatrix.push(() => runScenario({ ...flow.spec, ...(flow.needsControl ? { needsState: true } : {}) }));
     }
   } else {
@@ -82,15 +83,22 @@ export async function scenariosStage(context: StageContext<ScenarioOptions | und
     for (const order of espayTestOrders()) {
       const spec = testOrderScenario(order, deps);
       // The test orders are the billerkit sandbox's own data; a real Espay host knows nothing of them.
-      if (!espay.control) direct.push(skipped(spec, `the test orders are the billerkit sandbox's; ${espay.baseUrl} does not answer /__sandbox/state`));
+      if (!espay.control)
+        direct.push(skipped(spec, `the test orders are the billerkit sandbox's; ${espay.baseUrl} does not answer /__sandbox/state`));
       else tasks.push(() => runScenario({ ...spec, needsState: true }));
     }
     for (const flow of espayFlows(deps)) {
-      if (flow.needsControl && !espay.control) direct.push(skipped(flow.spec, `${flow.needsControl}; ${espay.baseUrl} does not answer /__sandbox/state`));
+      if (flow.needsControl && !espay.control)
+        direct.push(skipped(flow.spec, `${flow.needsControl}; ${espay.baseUrl} does not answer /__sandbox/state`));
       else tasks.push(() => runScenario({ ...flow.spec, ...(flow.needsControl ? { needsState: true } : {}) }));
     }
   } else {
-    direct.push({ name: 'Espay scenarios', provider: 'espay', status: 'skipped', message: context.target.missing.espay ?? 'no Espay target' });
+    direct.push({
+      name: 'Espay scenarios',
+      provider: 'espay',
+      status: 'skipped',
+      message: context.target.missing.espay ?? 'no Espay target',
+    });
   }
 
   for (const check of direct) context.report(check);

@@ -63,7 +63,10 @@ function casesOf(provider: Provider): PactCase<unknown>[] {
 
 /** The operation an interaction exercises: from the suite's own cases, else from its request. */
 function operationOf(interaction: PactInteractionJson, byDescription: Map<string, PactCase<unknown>>): string {
-  return byDescription.get(interaction.description)?.interaction.operation ?? `${interaction.request?.method ?? '?'} ${interaction.request?.path ?? '?'}`;
+  return (
+    byDescription.get(interaction.description)?.interaction.operation ??
+    `${interaction.request?.method ?? '?'} ${interaction.request?.path ?? '?'}`
+  );
 }
 
 interface Triage {
@@ -83,7 +86,9 @@ const ECHO_PATHS = ['$.rq_uuid', '$.data.ref_id', '$.mp.ref_id.#text'];
 
 /** The interaction with its echoed ids matched by type: for hosts that are sent fresh ids. */
 function relaxEchoes(interaction: PactInteractionJson): PactInteractionJson {
-  const copy = JSON.parse(JSON.stringify(interaction)) as PactInteractionJson & { response?: { matchingRules?: { body?: Record<string, unknown> } } };
+  const copy = JSON.parse(JSON.stringify(interaction)) as PactInteractionJson & {
+    response?: { matchingRules?: { body?: Record<string, unknown> } };
+  };
   if (!copy.response) return copy;
   const rules = copy.response.matchingRules ?? {};
   const body: Record<string, unknown> = { ...rules.body };
@@ -93,7 +98,12 @@ function relaxEchoes(interaction: PactInteractionJson): PactInteractionJson {
 }
 
 /** Interactions whose state the sandbox does not know fail; those needing the control API are skipped where there is none. */
-function triage(provider: Provider, target: ProviderTarget<unknown>, interactions: PactInteractionJson[], byDescription: Map<string, PactCase<unknown>>): Triage {
+function triage(
+  provider: Provider,
+  target: ProviderTarget<unknown>,
+  interactions: PactInteractionJson[],
+  byDescription: Map<string, PactCase<unknown>>,
+): Triage {
   const checks: Check[] = [];
   const runnable: PactInteractionJson[] = [];
   const stateBound = new Set<string>();
@@ -102,10 +112,19 @@ function triage(provider: Provider, target: ProviderTarget<unknown>, interaction
     const unknown = states.filter((s) => s.setup === undefined).map((s) => s.name);
     const base = { name: interaction.description, provider, operation: operationOf(interaction, byDescription) };
     if (unknown.length > 0) {
-      checks.push({ ...base, status: 'failed', message: `${provider} ${base.operation}: provider state "${unknown.join('", "')}" is not one this suite knows how to set up` });
+      checks.push({
+        ...base,
+        status: 'failed',
+        message: `${provider} ${base.operation}: provider state "${unknown.join('", "')}" is not one this suite knows how to set up`,
+      });
     } else if (states.some((s) => s.setup?.requiresControl) && !target.control) {
       const names = states.map((s) => s.name).join('", "');
-      checks.push({ ...base, status: 'skipped', needsState: true, message: `needs provider state "${names}", which only a sandbox answering /__sandbox/state can be put in; ${target.baseUrl} does not` });
+      checks.push({
+        ...base,
+        status: 'skipped',
+        needsState: true,
+        message: `needs provider state "${names}", which only a sandbox answering /__sandbox/state can be put in; ${target.baseUrl} does not`,
+      });
     } else {
       runnable.push(interaction);
       if (states.some((s) => s.setup?.requiresControl)) stateBound.add(interaction.description);
@@ -137,7 +156,10 @@ async function verifyProvider(
     provider,
     pactFile,
     providerBaseUrl: target.baseUrl,
-    credentials: { ...(targetAll.espay ? { espay: targetAll.espay.credentials } : {}), ...(targetAll.iak ? { iak: targetAll.iak.credentials } : {}) },
+    credentials: {
+      ...(targetAll.espay ? { espay: targetAll.espay.credentials } : {}),
+      ...(targetAll.iak ? { iak: targetAll.iak.credentials } : {}),
+    },
     ...(target.control ? { controlOrigin: originOf(target.baseUrl) } : {}),
     freshIds: !target.control,
     resultFile,
@@ -150,20 +172,32 @@ async function verifyProvider(
     checks.push({ name: `verify ${pactFileName(provider)}`, provider, status: 'failed', message: `${provider}: ${why}` });
     return { checks, note: `${provider}: verifier failed to run` };
   };
-  if (!existsSync(resultFile)) return failedToRun(`the verifier did not finish: ${run.stderr.trim().split('\n').slice(-5).join('\n') || `exit code ${run.code}`}`);
+  if (!existsSync(resultFile))
+    return failedToRun(`the verifier did not finish: ${run.stderr.trim().split('\n').slice(-5).join('\n') || `exit code ${run.code}`}`);
   const result = JSON.parse(readFileSync(resultFile, 'utf8')) as PactVerification;
-  if (result.error !== undefined && result.interactions.every((v) => !v.passed)) return failedToRun(`the verifier could not run: ${result.error}`);
+  if (result.error !== undefined && result.interactions.every((v) => !v.passed))
+    return failedToRun(`the verifier could not run: ${result.error}`);
   const perInteraction = elapsed / runnable.length;
   result.interactions.forEach((verdict, index) => {
     const interaction = runnable[index] as PactInteractionJson;
     const operation = operationOf(interaction, byDescription);
-    const base = { name: verdict.description, provider, operation, durationMs: perInteraction, ...(stateBound.has(verdict.description) ? { needsState: true } : {}) };
-    const echoes = verdict.exchanges.flatMap((exchange) => exchangeIssues(provider, absolute(exchange, target.baseUrl))).map((issue) => `${provider} ${issue}`);
+    const base = {
+      name: verdict.description,
+      provider,
+      operation,
+      durationMs: perInteraction,
+      ...(stateBound.has(verdict.description) ? { needsState: true } : {}),
+    };
+    const echoes = verdict.exchanges
+      .flatMap((exchange) => exchangeIssues(provider, absolute(exchange, target.baseUrl)))
+      .map((issue) => `${provider} ${issue}`);
     if (verdict.passed && echoes.length === 0) {
       checks.push({ ...base, status: 'passed' });
       return;
     }
-    const mismatches = verdict.passed ? [] : [`${provider} ${operation}: ${PACTICIPANTS[provider].provider} did not honour "${verdict.description}"`, ...verdict.mismatches];
+    const mismatches = verdict.passed
+      ? []
+      : [`${provider} ${operation}: ${PACTICIPANTS[provider].provider} did not honour "${verdict.description}"`, ...verdict.mismatches];
     checks.push({ ...base, status: 'failed', message: [...mismatches, ...echoes].join('\n'), exchanges: verdict.exchanges });
   });
   return { checks, note: `${provider}: verified ${runnable.length} interaction(s) of ${pactFileName(provider)} against ${target.baseUrl}` };
@@ -183,11 +217,29 @@ export async function verifyStage(context: StageContext<VerifyOptions | undefine
     providers.map(async (provider): Promise<{ checks: Check[]; note?: string }> => {
       const target = context.target[provider] as ProviderTarget<unknown> | undefined;
       if (!target) {
-        return { checks: [{ name: `verify ${pactFileName(provider)}`, provider, status: 'skipped', message: context.target.missing[provider] ?? 'no target' }] };
+        return {
+          checks: [
+            {
+              name: `verify ${pactFileName(provider)}`,
+              provider,
+              status: 'skipped',
+              message: context.target.missing[provider] ?? 'no target',
+            },
+          ],
+        };
       }
       const file = join(dir, pactFileName(provider));
       if (!existsSync(file)) {
-        return { checks: [{ name: `verify ${pactFileName(provider)}`, provider, status: 'failed', message: `${file} does not exist; run the consumer stage first` }] };
+        return {
+          checks: [
+            {
+              name: `verify ${pactFileName(provider)}`,
+              provider,
+              status: 'failed',
+              message: `${file} does not exist; run the consumer stage first`,
+            },
+          ],
+        };
       }
       return verifyProvider(provider, target, file, context);
     }),
@@ -200,5 +252,9 @@ export async function verifyStage(context: StageContext<VerifyOptions | undefine
     if (outcome.note) notes.push(outcome.note);
   }
   const allSkipped = checks.length > 0 && checks.every((c) => c.status === 'skipped');
-  return { checks: [], notes, ...(allSkipped ? { skipped: 'no interaction could be verified against this target (see the checks for why)' } : {}) };
+  return {
+    checks: [],
+    notes,
+    ...(allSkipped ? { skipped: 'no interaction could be verified against this target (see the checks for why)' } : {}),
+  };
 }

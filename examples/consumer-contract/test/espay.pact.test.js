@@ -10,11 +10,30 @@ import { espayBiller } from '../src/bills.js';
 const PACT_DIR = join(import.meta.dirname, '..', 'pacts');
 const PACT_FILE = join(PACT_DIR, 'consumer-contract-app-espay-biller.json');
 rmSync(PACT_FILE, { force: true });
-const pact = new PactV3({ consumer: 'consumer-contract-app', provider: 'espay-biller', dir: PACT_DIR, spec: SpecificationVersion.SPECIFICATION_VERSION_V3, logLevel: 'error' });
+const pact = new PactV3({
+  consumer: 'consumer-contract-app',
+  provider: 'espay-biller',
+  dir: PACT_DIR,
+  spec: SpecificationVersion.SPECIFICATION_VERSION_V3,
+  logLevel: 'error',
+});
 
 // The app's real settings would come from its environment; none of these values reaches the pact file.
-const settings = (baseUrl) => ({ baseUrl, senderId: 'MYSHOP', password: 'my-password', signatureKey: 'my-signature-key', basicAuth: { username: 'myshop', password: 'my-basic-password' } });
-const bill = { phone_no: '880000000000', bill_total: '1', bill_ref: '445A412198', bill_amount: '000000125400', customer_name: 'BILLERKIT SUCCESS', region_code: '00' };
+const settings = (baseUrl) => ({
+  baseUrl,
+  senderId: 'MYSHOP',
+  password: 'my-password',
+  signatureKey: 'my-signature-key',
+  basicAuth: { username: 'myshop', password: 'my-basic-password' },
+});
+const bill = {
+  phone_no: '880000000000',
+  bill_total: '1',
+  bill_ref: '445A412198',
+  bill_amount: '000000125400',
+  customer_name: 'BILLERKIT SUCCESS',
+  region_code: '00',
+};
 
 describe('Espay consumer contract', () => {
   it('quotes a bill (success)', async () => {
@@ -26,7 +45,14 @@ describe('Espay consumer contract', () => {
         state: espayStates.testOrder({ orderId: '880000000000' }),
         rqUuid: 'MYSHOPINQ1',
         fields: { order_id: '880000000000', product_code: 'SPBFRE' },
-        response: espayAnswers.inquirySuccess({ rqUuid: 'MYSHOPINQ1', orderId: '880000000000', amount: '12790000', billAmount: '12540000', adminFee: '250000', data: bill }),
+        response: espayAnswers.inquirySuccess({
+          rqUuid: 'MYSHOPINQ1',
+          orderId: '880000000000',
+          amount: '12790000',
+          billAmount: '12540000',
+          adminFee: '250000',
+          data: bill,
+        }),
       }),
     );
     await pact.executeTest(async (server) => {
@@ -44,7 +70,13 @@ describe('Espay consumer contract', () => {
         state: espayStates.testOrder({ orderId: '880000000014' }),
         rqUuid: 'MYSHOPINQ2',
         fields: { order_id: '880000000014', product_code: 'SPBFRE' },
-        response: espayAnswers.failure('inquiryTransaction', { rqUuid: 'MYSHOPINQ2', orderId: '880000000014', code: '0014', desc: 'Data tagihan tidak ditemukan', exactCode: false }),
+        response: espayAnswers.failure('inquiryTransaction', {
+          rqUuid: 'MYSHOPINQ2',
+          orderId: '880000000014',
+          code: '0014',
+          desc: 'Data tagihan tidak ditemukan',
+          exactCode: false,
+        }),
       }),
     );
     await pact.executeTest(async (server) => {

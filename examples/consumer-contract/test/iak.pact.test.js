@@ -10,7 +10,13 @@ import { iakBiller } from '../src/bills.js';
 const PACT_DIR = join(import.meta.dirname, '..', 'pacts');
 const PACT_FILE = join(PACT_DIR, 'consumer-contract-app-iak-postpaid.json');
 rmSync(PACT_FILE, { force: true });
-const pact = new PactV3({ consumer: 'consumer-contract-app', provider: 'iak-postpaid', dir: PACT_DIR, spec: SpecificationVersion.SPECIFICATION_VERSION_V3, logLevel: 'error' });
+const pact = new PactV3({
+  consumer: 'consumer-contract-app',
+  provider: 'iak-postpaid',
+  dir: PACT_DIR,
+  spec: SpecificationVersion.SPECIFICATION_VERSION_V3,
+  logLevel: 'error',
+});
 
 const settings = (baseUrl, format = 'json') => ({ baseUrl, username: '0811000000', apiKey: 'my-iak-api-key', format });
 // IAK's documented answer for a 1-bill PLN test number. The repository's own pact cases use the same data;
@@ -24,7 +30,12 @@ const bill = (hp) => ({
   admin: 2500,
   price: 302500,
   selling_price: 301900,
-  desc: { tarif: 'R1', daya: 1300, lembar_tagihan: '1', tagihan: { detail: [{ periode: '201608', nilai_tagihan: '300000', admin: '2500', denda: '0', total: 302500 }] } },
+  desc: {
+    tarif: 'R1',
+    daya: 1300,
+    lembar_tagihan: '1',
+    tagihan: { detail: [{ periode: '201608', nilai_tagihan: '300000', admin: '2500', denda: '0', total: 302500 }] },
+  },
 });
 
 describe('IAK consumer contract', () => {
@@ -39,7 +50,11 @@ describe('IAK consumer contract', () => {
           state: iakStates.testNumber({ code: 'PLNPOSTPAID', hp: '530000000001' }),
           fields: { code: 'PLNPOSTPAID', hp: '530000000001', ref_id: refId },
           request: { format },
-          response: iakAnswer('inq-pasca', { tr_id: 119590800001, ...bill('530000000001'), ref_id: refId, response_code: '00', message: 'INQUIRY SUCCESS' }, { format }),
+          response: iakAnswer(
+            'inq-pasca',
+            { tr_id: 119590800001, ...bill('530000000001'), ref_id: refId, response_code: '00', message: 'INQUIRY SUCCESS' },
+            { format },
+          ),
         }),
       );
       await pact.executeTest(async (server) => {
@@ -59,7 +74,16 @@ describe('IAK consumer contract', () => {
         fields: { tr_id: '900000101' },
         response: iakAnswer(
           'pay-pasca',
-          { tr_id: 900000101, datetime: '20250101100000', ...bill('530000000001'), ref_id: 'MYSHOPPAY1', response_code: '00', message: 'PAYMENT SUCCESS', balance: 9697500, noref: '478CAB5AC80106906C372CFCE1F4584C' },
+          {
+            tr_id: 900000101,
+            datetime: '20250101100000',
+            ...bill('530000000001'),
+            ref_id: 'MYSHOPPAY1',
+            response_code: '00',
+            message: 'PAYMENT SUCCESS',
+            balance: 9697500,
+            noref: '478CAB5AC80106906C372CFCE1F4584C',
+          },
           { exact: ['tr_id', 'ref_id'] },
         ),
       }),
@@ -77,11 +101,19 @@ describe('IAK consumer contract', () => {
         description: 'a quote for test number 530000000005, which is wrong',
         state: iakStates.testNumber({ code: 'PLNPOSTPAID', hp: '530000000005' }),
         fields: { code: 'PLNPOSTPAID', hp: '530000000005', ref_id: 'MYSHOPBAD1' },
-        response: iakAnswer('inq-pasca', { code: 'PLNPOSTPAID', hp: '530000000005', ref_id: 'MYSHOPBAD1', response_code: '14', message: 'INCORRECT DESTINATION NUMBER' }),
+        response: iakAnswer('inq-pasca', {
+          code: 'PLNPOSTPAID',
+          hp: '530000000005',
+          ref_id: 'MYSHOPBAD1',
+          response_code: '14',
+          message: 'INCORRECT DESTINATION NUMBER',
+        }),
       }),
     );
     await pact.executeTest(async (server) => {
-      await expect(iakBiller(settings(server.url)).quote('PLNPOSTPAID', '530000000005', 'MYSHOPBAD1')).rejects.toMatchObject({ code: '14' });
+      await expect(iakBiller(settings(server.url)).quote('PLNPOSTPAID', '530000000005', 'MYSHOPBAD1')).rejects.toMatchObject({
+        code: '14',
+      });
     });
   });
 

@@ -74,7 +74,19 @@ function runConformanceCli(reportsDir: string, pactsDir: string): Promise<CliRun
     BILLERKIT_IAK_USERNAME: CREDENTIALS.iak.username,
     BILLERKIT_IAK_API_KEY: CREDENTIALS.iak.apiKey,
   };
-  const args = ['--import', 'tsx', 'src/cli.ts', '--target', `espay=${sandbox.url}`, '--target', `iak=${sandbox.url}`, '--reports', reportsDir, '--pacts', pactsDir];
+  const args = [
+    '--import',
+    'tsx',
+    'src/cli.ts',
+    '--target',
+    `espay=${sandbox.url}`,
+    '--target',
+    `iak=${sandbox.url}`,
+    '--reports',
+    reportsDir,
+    '--pacts',
+    pactsDir,
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: join(REPO, 'conformance'), env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -109,36 +121,32 @@ describe('secret canaries through conformance and chaos', () => {
   let chaos: ChaosReport;
   const debugLines: string[] = [];
 
-  it(
-    'runs the whole conformance suite against a sandbox holding the canaries',
-    async () => {
-      conformance = await runConformanceCli(join(work, 'reports'), join(work, 'pacts'));
-      // 0 = all passed, 1 = a check failed (still a complete run); 2 would be a usage or target error.
-      expect([0, 1], conformance.output.slice(-3_000)).toContain(conformance.code);
-      // The suite really talked to the canary sandbox with the canary credentials.
-      expect(conformance.output).toMatch(/Provider verification/);
-      expect(conformance.output).toContain(sandbox.url);
-      expect(readdirSync(join(work, 'pacts')).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(0);
-      expect(readdirSync(join(work, 'reports')).length).toBeGreaterThan(0);
-      const table = conformance.output.split('\n').filter((line) => /^(stage|Spec lint|Recorded samples|Pact consumer|Provider verification|Scenarios|total)\b/.test(line));
-      console.info(`canary conformance run (exit ${conformance.code}):\n${table.join('\n')}`);
-    },
-  );
+  it('runs the whole conformance suite against a sandbox holding the canaries', async () => {
+    conformance = await runConformanceCli(join(work, 'reports'), join(work, 'pacts'));
+    // 0 = all passed, 1 = a check failed (still a complete run); 2 would be a usage or target error.
+    expect([0, 1], conformance.output.slice(-3_000)).toContain(conformance.code);
+    // The suite really talked to the canary sandbox with the canary credentials.
+    expect(conformance.output).toMatch(/Provider verification/);
+    expect(conformance.output).toContain(sandbox.url);
+    expect(readdirSync(join(work, 'pacts')).filter((f) => f.endsWith('.json')).length).toBeGreaterThan(0);
+    expect(readdirSync(join(work, 'reports')).length).toBeGreaterThan(0);
+    const table = conformance.output
+      .split('\n')
+      .filter((line) => /^(stage|Spec lint|Recorded samples|Pact consumer|Provider verification|Scenarios|total)\b/.test(line));
+    console.info(`canary conformance run (exit ${conformance.code}):\n${table.join('\n')}`);
+  });
 
-  it(
-    'runs the chaos payments with the canaries and every client debug line captured',
-    async () => {
-      chaos = await runChaos({
-        credentials: CREDENTIALS,
-        logger: { debug: (message, meta) => debugLines.push(`${message} ${JSON.stringify(meta ?? {})}`) },
-        sandboxLogger: { error: (message, details) => sandboxLog.push(`${message} ${JSON.stringify(details)}`) },
-      });
-      expect(chaos.violations).toEqual([]);
-      expect(debugLines.length).toBeGreaterThan(1_000);
-      // The lines carry request bodies and headers, redacted: the secrets were there to leak.
-      expect(debugLines.filter((line) => line.includes('[REDACTED]')).length).toBeGreaterThan(500);
-    },
-  );
+  it('runs the chaos payments with the canaries and every client debug line captured', async () => {
+    chaos = await runChaos({
+      credentials: CREDENTIALS,
+      logger: { debug: (message, meta) => debugLines.push(`${message} ${JSON.stringify(meta ?? {})}`) },
+      sandboxLogger: { error: (message, details) => sandboxLog.push(`${message} ${JSON.stringify(details)}`) },
+    });
+    expect(chaos.violations).toEqual([]);
+    expect(debugLines.length).toBeGreaterThan(1_000);
+    // The lines carry request bodies and headers, redacted: the secrets were there to leak.
+    expect(debugLines.filter((line) => line.includes('[REDACTED]')).length).toBeGreaterThan(500);
+  });
 
   it('finds no canary in logs, error messages, pact files, reports or snapshots', () => {
     const texts: Array<[string, string]> = [
@@ -165,7 +173,9 @@ describe('secret canaries through conformance and chaos', () => {
     }
     expect(describeFindings(findings)).toEqual([]);
     expect(files).toBeGreaterThan(3);
-    console.info(`canary: ${needles.length} spellings of ${SECRETS.length} secrets; ${texts.length} logs (${debugLines.length} debug lines) and ${files} files scanned; 0 found`);
+    console.info(
+      `canary: ${needles.length} spellings of ${SECRETS.length} secrets; ${texts.length} logs (${debugLines.length} debug lines) and ${files} files scanned; 0 found`,
+    );
   });
 
   it('bites: a canary planted in a copy of the same material is found, in every spelling', () => {
@@ -178,7 +188,10 @@ describe('secret canaries through conformance and chaos', () => {
       const planted = join(copy, `${i}`);
       writeFileSync(join(work, `planted-${i}.json`), `${pact.slice(0, at)}${needle.text}${pact.slice(at)}`);
       const inFile = scanDirectory(join(work, `planted-${i}.json`), needles).findings;
-      expect(inFile.some((f) => f.secret === needle.secret && f.form === needle.form), `${needle.secret} ${needle.form} in a pact copy (${planted})`).toBe(true);
+      expect(
+        inFile.some((f) => f.secret === needle.secret && f.form === needle.form),
+        `${needle.secret} ${needle.form} in a pact copy (${planted})`,
+      ).toBe(true);
       const log = debugLines.slice(0, 50).join('\n');
       expect(scanText('log copy', `${log}\n${needle.text}\n`, needles).some((f) => f.form === needle.form)).toBe(true);
     }

@@ -44,7 +44,9 @@ describe('the verification', () => {
     expect(verify([record({})], [tx({}), tx({ ref: 'TX2' })], { espay: 800n, iak: 0n }, initial).join('\n')).toMatch(/double payment/);
     expect(verify([record({ outcome: 'failed' })], [tx({})], { espay: 900n, iak: 0n }, initial).join('\n')).toMatch(/lost payment/);
     expect(verify([record({})], [], { espay: 1_000n, iak: 0n }, initial).join('\n')).toMatch(/client says paid/);
-    expect(verify([record({ outcome: 'unknown', references: {} })], [], { espay: 1_000n, iak: 0n }, initial).join('\n')).toMatch(/unknown without/);
+    expect(verify([record({ outcome: 'unknown', references: {} })], [], { espay: 1_000n, iak: 0n }, initial).join('\n')).toMatch(
+      /unknown without/,
+    );
     expect(verify([record({})], [tx({})], { espay: 950n, iak: 0n }, initial).join('\n')).toMatch(/deposit moved/);
     expect(verify([record({ payments: 2 })], [tx({})], { espay: 900n, iak: 0n }, initial).join('\n')).toMatch(/posted 2 times/);
   });
@@ -53,18 +55,15 @@ describe('the verification', () => {
 describe(`chaos: ${ESPAY} Espay + ${IAK} IAK payments with injected faults`, () => {
   let report: ChaosReport;
 
-  it(
-    'ends every payment final or unknown-with-references; none paid twice, none lost',
-    async () => {
-      report = await runChaos({ espayPayments: ESPAY, iakPayments: IAK });
-      console.info(
-        `chaos: ${report.records.length} payments in ${Math.round(report.durationMs)} ms; ${JSON.stringify(report.outcomes)}; ${report.transactions.length} recorded by the sandbox`,
-      );
-      expect(report.violations).toEqual([]);
-      expect(report.records).toHaveLength(ESPAY + IAK);
-      expect(report.internalErrors).toBe(0);
-    },
-  );
+  it('ends every payment final or unknown-with-references; none paid twice, none lost', async () => {
+    report = await runChaos({ espayPayments: ESPAY, iakPayments: IAK });
+    console.info(
+      `chaos: ${report.records.length} payments in ${Math.round(report.durationMs)} ms; ${JSON.stringify(report.outcomes)}; ${report.transactions.length} recorded by the sandbox`,
+    );
+    expect(report.violations).toEqual([]);
+    expect(report.records).toHaveLength(ESPAY + IAK);
+    expect(report.internalErrors).toBe(0);
+  });
 
   it('met every kind of ending (so the faults really bit)', () => {
     for (const key of ['espay success', 'espay failed', 'espay unknown', 'iak success', 'iak failed']) {

@@ -64,7 +64,17 @@ const TIMEOUT_MS = 250;
 const SETUP_TIMEOUT_MS = 60_000;
 /** Latency injected to outlast the client's per-attempt timeout. */
 const TOO_SLOW = `latency=${TIMEOUT_MS + 350}`;
-const PAY_FAULTS = ['none', 'none', 'drop-before-record', 'drop-after-record', 'http-500', 'http-503', TOO_SLOW, 'malformed-body', 'latency=30'] as const;
+const PAY_FAULTS = [
+  'none',
+  'none',
+  'drop-before-record',
+  'drop-after-record',
+  'http-500',
+  'http-503',
+  TOO_SLOW,
+  'malformed-body',
+  'latency=30',
+] as const;
 const STATUS_FAULTS = ['none', 'none', 'none', 'http-503', 'drop-before-record', TOO_SLOW] as const;
 const ESPAY_CASES = ['success', 'pending-then-success', 'pending-then-failed', 'failed', 'suspect'] as const;
 /** IAK's published (seed generation) PLN postpaid test numbers: success, payment failed 37, pending 39, biller error 105. */
@@ -89,13 +99,7 @@ function faultingFetch(provider: 'espay' | 'iak', payFault: string, statusFault:
     const url = new URL(String(input instanceof Request ? input.url : input));
     const body = typeof init?.body === 'string' ? init.body : '';
     const op =
-      provider === 'espay'
-        ? ESPAY_PATHS[url.pathname]
-        : /pay-pasca/.test(body)
-          ? 'pay'
-          : /checkstatus/.test(body)
-            ? 'status'
-            : undefined;
+      provider === 'espay' ? ESPAY_PATHS[url.pathname] : /pay-pasca/.test(body) ? 'pay' : /checkstatus/.test(body) ? 'status' : undefined;
     let fault: string | undefined;
     if (op === 'pay' || op === 'status') {
       seen[op] += 1;
@@ -132,7 +136,13 @@ async function espayPayment(sandbox: Sandbox, options: ChaosOptions, index: numb
   const orderId = `77${String(index).padStart(10, '0')}`;
   const plan = `${outcomeCase} / ${payFault} / status ${statusFault}`;
   if (outcomeCase !== 'success') await sandbox.setState('espay', 'force', { order_id: orderId, payment: outcomeCase });
-  const setup = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, timeoutMs: SETUP_TIMEOUT_MS, totalTimeoutMs: SETUP_TIMEOUT_MS, ...(options.logger ? { logger: options.logger } : {}) });
+  const setup = createEspayClient({
+    baseUrl: sandbox.url,
+    ...sandbox.credentials.espay,
+    timeoutMs: SETUP_TIMEOUT_MS,
+    totalTimeoutMs: SETUP_TIMEOUT_MS,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const client = createEspayClient({
     baseUrl: sandbox.url,
     ...sandbox.credentials.espay,
@@ -158,7 +168,9 @@ async function espayPayment(sandbox: Sandbox, options: ChaosOptions, index: numb
     payments: result.payments,
     references: { ...result.references },
     ...(result.outcome === 'failed' ? { error: describeError(result.error) } : {}),
-    ...(result.outcome === 'unknown' ? { error: `${result.reason}${result.lastError ? ` (${describeError(result.lastError)})` : ''}` } : {}),
+    ...(result.outcome === 'unknown'
+      ? { error: `${result.reason}${result.lastError ? ` (${describeError(result.lastError)})` : ''}` }
+      : {}),
   };
 }
 
@@ -178,7 +190,10 @@ async function iakPayment(sandbox: Sandbox, options: ChaosOptions, index: number
     ...(options.logger ? { logger: options.logger } : {}),
   });
   const refId = `CHAOS${Date.now().toString(36).toUpperCase()}${index}`;
-  const bill = await client.inquiry({ code: 'PLNPOSTPAID', hp: numberCase.hp, refId }, { timeoutMs: SETUP_TIMEOUT_MS, totalTimeoutMs: SETUP_TIMEOUT_MS });
+  const bill = await client.inquiry(
+    { code: 'PLNPOSTPAID', hp: numberCase.hp, refId },
+    { timeoutMs: SETUP_TIMEOUT_MS, totalTimeoutMs: SETUP_TIMEOUT_MS },
+  );
   const base = { provider: 'iak' as const, plan, bill: bill.trId, merchantRef: refId, amountMinor: bill.price.toString() };
   let result: IakConfirmedPayment;
   try {
@@ -192,14 +207,21 @@ async function iakPayment(sandbox: Sandbox, options: ChaosOptions, index: number
     payments: result.payments,
     references: { ...result.references },
     ...(result.outcome === 'failed' ? { error: describeError(result.error) } : {}),
-    ...(result.outcome === 'unknown' ? { error: `${result.reason}${result.lastError ? ` (${describeError(result.lastError)})` : ''}` } : {}),
+    ...(result.outcome === 'unknown'
+      ? { error: `${result.reason}${result.lastError ? ` (${describeError(result.lastError)})` : ''}` }
+      : {}),
   };
 }
 
 /**
  * The rules, checked against the sandbox's record. Exported so a test can show they catch a doctored record.
  */
-export function verify(records: PaymentRecord[], transactions: SandboxTransaction[], balances: { espay: bigint; iak: bigint }, initial: { espay: bigint; iak: bigint }): string[] {
+export function verify(
+  records: PaymentRecord[],
+  transactions: SandboxTransaction[],
+  balances: { espay: bigint; iak: bigint },
+  initial: { espay: bigint; iak: bigint },
+): string[] {
   const violations: string[] = [];
   const byMerchantRef = new Map<string, SandboxTransaction[]>();
   const byBill = new Map<string, SandboxTransaction[]>();
@@ -211,11 +233,13 @@ export function verify(records: PaymentRecord[], transactions: SandboxTransactio
   // No bill paid twice: at most one recorded payment that took money (success or pending) per bill.
   for (const [bill, txs] of byBill) {
     const charged = txs.filter((tx) => tx.status !== 'failed');
-    if (charged.length > 1) violations.push(`double payment: ${bill} recorded ${charged.length} times (${charged.map((t) => t.ref).join(', ')})`);
+    if (charged.length > 1)
+      violations.push(`double payment: ${bill} recorded ${charged.length} times (${charged.map((t) => t.ref).join(', ')})`);
   }
   const known = new Set(records.map((r) => `${r.provider}:${r.merchantRef}`));
   for (const tx of transactions) {
-    if (!known.has(`${tx.provider}:${tx.merchantRef}`)) violations.push(`recorded payment ${tx.provider} ${tx.ref} (${tx.merchantRef}) belongs to no client payment`);
+    if (!known.has(`${tx.provider}:${tx.merchantRef}`))
+      violations.push(`recorded payment ${tx.provider} ${tx.ref} (${tx.merchantRef}) belongs to no client payment`);
   }
   for (const r of records) {
     const label = `${r.provider} ${r.bill} [${r.plan}]`;
@@ -226,11 +250,16 @@ export function verify(records: PaymentRecord[], transactions: SandboxTransactio
     if (r.payments > 2) violations.push(`${label}: payment posted ${r.payments} times`);
     if (r.outcome === 'success') {
       const ok = recorded.find((tx) => tx.status === 'success');
-      if (!ok) violations.push(`${label}: client says paid, the sandbox has ${recorded.length === 0 ? 'no payment' : recorded.map((t) => t.status).join(', ')}`);
+      if (!ok)
+        violations.push(
+          `${label}: client says paid, the sandbox has ${recorded.length === 0 ? 'no payment' : recorded.map((t) => t.status).join(', ')}`,
+        );
       else if (ok.amountMinor !== r.amountMinor) violations.push(`${label}: paid ${r.amountMinor} sen, recorded ${ok.amountMinor}`);
     }
     if (r.outcome === 'failed' && charged.length > 0) {
-      violations.push(`lost payment: ${label}: client says failed (${r.error}), the sandbox recorded ${charged.map((t) => `${t.ref} ${t.status}`).join(', ')}`);
+      violations.push(
+        `lost payment: ${label}: client says failed (${r.error}), the sandbox recorded ${charged.map((t) => `${t.ref} ${t.status}`).join(', ')}`,
+      );
     }
     if (r.outcome === 'unknown') {
       const refs = r.references ?? {};
@@ -241,11 +270,14 @@ export function verify(records: PaymentRecord[], transactions: SandboxTransactio
   }
   // The deposits moved by exactly what was recorded as taking money.
   for (const provider of ['espay', 'iak'] as const) {
-    const spent = transactions.filter((tx) => tx.provider === provider && tx.status !== 'failed').reduce((sum, tx) => sum + BigInt(tx.amountMinor), 0n);
+    const spent = transactions
+      .filter((tx) => tx.provider === provider && tx.status !== 'failed')
+      .reduce((sum, tx) => sum + BigInt(tx.amountMinor), 0n);
     const moved = initial[provider] - balances[provider];
     if (provider === 'espay' && moved !== spent) violations.push(`espay deposit moved ${moved} sen, recorded payments total ${spent}`);
     // IAK takes selling_price (price minus commission), the record holds price: the deposit may move less, never more.
-    if (provider === 'iak' && (moved > spent || moved < 0n)) violations.push(`iak deposit moved ${moved} sen, recorded payments total ${spent}`);
+    if (provider === 'iak' && (moved > spent || moved < 0n))
+      violations.push(`iak deposit moved ${moved} sen, recorded payments total ${spent}`);
   }
   return violations;
 }
@@ -265,7 +297,8 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   });
   // Compile every validator first (clients and sandbox share them), so no cold start meets a 250 ms timeout.
   for (const provider of ['espay', 'iak'] as const) {
-    for (const component of componentNames(provider)) for (const profile of ['strict', 'tolerant'] as const) getValidator(provider, component, profile);
+    for (const component of componentNames(provider))
+      for (const profile of ['strict', 'tolerant'] as const) getValidator(provider, component, profile);
   }
   const started = performance.now();
   try {

@@ -45,7 +45,9 @@ function request(index: number, latencyMs: number): Buffer {
   }
   const { username, apiKey } = sandbox.credentials.iak;
   const body = JSON.stringify({ commands: 'pricelist-pasca', username, sign: iakSign(username, apiKey, 'pl'), status: 'active' });
-  return Buffer.from(`POST /api/v1/bill/check/pln HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\n${fault}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  return Buffer.from(
+    `POST /api/v1/bill/check/pln HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\n${fault}content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 interface Reply {
@@ -66,7 +68,11 @@ function exchange(socket: Socket, bytes: Buffer): Promise<Reply> {
       const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? Number.NaN);
       if (!Number.isFinite(length)) return done(new Error(`answer without content-length: ${head}`));
       if (buffer.length < end + 4 + length) return;
-      done(undefined, { status: Number(head.slice(9, 12)), headers: head, body: buffer.subarray(end + 4, end + 4 + length).toString('utf8') });
+      done(undefined, {
+        status: Number(head.slice(9, 12)),
+        headers: head,
+        body: buffer.subarray(end + 4, end + 4 + length).toString('utf8'),
+      });
     };
     const onError = (error: Error) => done(error);
     const onClose = () => done(new Error('connection closed before the answer'));
@@ -93,52 +99,53 @@ function succeeded(index: number, reply: Reply): boolean {
 }
 
 describe(`sandbox under ${CONNECTIONS} concurrent connections`, () => {
-  it(
-    'answers every request on every connection, twice, without an error',
-    async () => {
-      // Open all connections first.
-      await Promise.all(
-        Array.from({ length: CONNECTIONS }, () => {
-          return new Promise<void>((resolve, reject) => {
-            const socket = connect(sandbox.port, sandbox.host, () => resolve());
-            socket.setNoDelay(true);
-            socket.once('error', reject);
-            sockets.push(socket);
-          });
+  it('answers every request on every connection, twice, without an error', async () => {
+    // Open all connections first.
+    await Promise.all(
+      Array.from({ length: CONNECTIONS }, () => {
+        return new Promise<void>((resolve, reject) => {
+          const socket = connect(sandbox.port, sandbox.host, () => resolve());
+          socket.setNoDelay(true);
+          socket.once('error', reject);
+          sockets.push(socket);
+        });
+      }),
+    );
+    const before = sandbox.stats();
+
+    // Round 1: every connection has a request in flight at once, held by the sandbox for HOLD_MS.
+    const sentAt = performance.now();
+    let firstAnswerAt = Number.POSITIVE_INFINITY;
+    const round1 = await Promise.allSettled(
+      sockets.map((socket, i) =>
+        exchange(socket, request(i, HOLD_MS)).then((reply) => {
+          firstAnswerAt = Math.min(firstAnswerAt, performance.now());
+          return reply;
         }),
+      ),
+    );
+    // Every write above was issued before any answer could come back: all requests were in flight together.
+    expect(firstAnswerAt - sentAt).toBeGreaterThanOrEqual(HOLD_MS * 0.5);
+
+    // Round 2: the same sockets, kept alive, answer again.
+    const round2 = await Promise.allSettled(sockets.map((socket, i) => exchange(socket, request(i, 0))));
+
+    for (const [name, round] of [
+      ['round 1', round1],
+      ['round 2', round2],
+    ] as const) {
+      const failures = round.flatMap((r, i) =>
+        r.status === 'rejected'
+          ? [`#${i}: ${(r.reason as Error).message}`]
+          : succeeded(i, r.value)
+            ? []
+            : [`#${i}: HTTP ${r.value.status} ${r.value.body.slice(0, 120)}`],
       );
-      const before = sandbox.stats();
-
-      // Round 1: every connection has a request in flight at once, held by the sandbox for HOLD_MS.
-      const sentAt = performance.now();
-      let firstAnswerAt = Number.POSITIVE_INFINITY;
-      const round1 = await Promise.allSettled(
-        sockets.map((socket, i) =>
-          exchange(socket, request(i, HOLD_MS)).then((reply) => {
-            firstAnswerAt = Math.min(firstAnswerAt, performance.now());
-            return reply;
-          }),
-        ),
-      );
-      // Every write above was issued before any answer could come back: all requests were in flight together.
-      expect(firstAnswerAt - sentAt).toBeGreaterThanOrEqual(HOLD_MS * 0.5);
-
-      // Round 2: the same sockets, kept alive, answer again.
-      const round2 = await Promise.allSettled(sockets.map((socket, i) => exchange(socket, request(i, 0))));
-
-      for (const [name, round] of [
-        ['round 1', round1],
-        ['round 2', round2],
-      ] as const) {
-        const failures = round.flatMap((r, i) =>
-          r.status === 'rejected' ? [`#${i}: ${(r.reason as Error).message}`] : succeeded(i, r.value) ? [] : [`#${i}: HTTP ${r.value.status} ${r.value.body.slice(0, 120)}`],
-        );
-        expect(failures, name).toEqual([]);
-      }
-      const after = sandbox.stats();
-      expect(after.requests - before.requests).toBe(2 * CONNECTIONS);
-      expect(after.internalErrors).toBe(0);
-      expect(sockets.every((s) => !s.destroyed)).toBe(true);
-    },
-  );
+      expect(failures, name).toEqual([]);
+    }
+    const after = sandbox.stats();
+    expect(after.requests - before.requests).toBe(2 * CONNECTIONS);
+    expect(after.internalErrors).toBe(0);
+    expect(sockets.every((s) => !s.destroyed)).toBe(true);
+  });
 });

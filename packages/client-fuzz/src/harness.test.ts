@@ -42,7 +42,14 @@ describe('runFuzzCases', () => {
     expect(tally.ran).toBe(4);
     expect(tally.failures).toEqual(['#2 case 2: a secret appears in TypedTestError']);
     expect(Object.fromEntries(tally.kinds)).toEqual({ result: 2, TypedTestError: 2, 'unvalidated result': 1 });
-    const capped = await runFuzzCases({ count: 1_000, isTyped, secrets: [], budgetMs: 50, concurrency: 1, prepare: () => ({ label: 'slow', deadlineMs: 100, call: () => new Promise((r) => setTimeout(r, 20)) }) });
+    const capped = await runFuzzCases({
+      count: 1_000,
+      isTyped,
+      secrets: [],
+      budgetMs: 50,
+      concurrency: 1,
+      prepare: () => ({ label: 'slow', deadlineMs: 100, call: () => new Promise((r) => setTimeout(r, 20)) }),
+    });
     expect(capped.ran).toBeLessThan(10);
   });
 });

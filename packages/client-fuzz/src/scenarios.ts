@@ -28,7 +28,10 @@ export type Delivery =
 
 export const delivery: fc.Arbitrary<Delivery> = fc.oneof(
   { weight: 12, arbitrary: fc.constant({ kind: 'normal' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('drip' as const), chunkBytes: fc.constantFrom(1, 16), everyMs: fc.constantFrom(5, 50) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('drip' as const), chunkBytes: fc.constantFrom(1, 16), everyMs: fc.constantFrom(5, 50) }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'stall-before-headers' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'stall-after-headers' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'stall-mid-body' as const }) },

@@ -20,7 +20,9 @@ export interface HostileServer {
  * request body (404 when it returns nothing), sent the way the scenario's delivery says. Stalled answers
  * stay open until `close`.
  */
-export async function startHostileServer(reply: (request: { id: string; path: string; body: Buffer }) => Reply | undefined): Promise<HostileServer> {
+export async function startHostileServer(
+  reply: (request: { id: string; path: string; body: Buffer }) => Reply | undefined,
+): Promise<HostileServer> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {

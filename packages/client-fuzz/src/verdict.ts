@@ -7,7 +7,11 @@ interface TypedError extends Error {
   request: unknown;
 }
 
-export type Verdict = { kind: 'result' } | { kind: 'typed'; error: TypedError } | { kind: 'untyped'; error: unknown } | { kind: 'late'; ms: number };
+export type Verdict =
+  | { kind: 'result' }
+  | { kind: 'typed'; error: TypedError }
+  | { kind: 'untyped'; error: unknown }
+  | { kind: 'late'; ms: number };
 
 /**
  * Runs a call with a watchdog. A rejection is `typed` when `isTyped` says so, else `untyped`; a call that
@@ -80,8 +84,10 @@ export async function runFuzzCases(options: {
       fuzzCase.done?.();
       tally.ran += 1;
       const label = `#${index} ${fuzzCase.label}`;
-      if (verdict.kind === 'untyped') tally.failures.push(`${label}: untyped ${String((verdict.error as Error)?.stack ?? verdict.error).slice(0, 500)}`);
-      if (verdict.kind === 'late') tally.failures.push(`${label}: still pending after ${Math.round(verdict.ms)} ms (deadline ${fuzzCase.deadlineMs} ms)`);
+      if (verdict.kind === 'untyped')
+        tally.failures.push(`${label}: untyped ${String((verdict.error as Error)?.stack ?? verdict.error).slice(0, 500)}`);
+      if (verdict.kind === 'late')
+        tally.failures.push(`${label}: still pending after ${Math.round(verdict.ms)} ms (deadline ${fuzzCase.deadlineMs} ms)`);
       if (verdict.kind === 'typed') {
         const name = verdict.error.constructor.name;
         count(name);

@@ -11,7 +11,9 @@ export function parseBaseUrl(client: string, value: unknown): URL {
   } catch {
     throw new TypeError(`${client}: baseUrl is not an absolute URL`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`${client}: baseUrl must be an http or https URL, got ${url.protocol}`);
-  if (url.username !== '' || url.password !== '') throw new TypeError(`${client}: baseUrl must not carry credentials; pass them as options`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TypeError(`${client}: baseUrl must be an http or https URL, got ${url.protocol}`);
+  if (url.username !== '' || url.password !== '')
+    throw new TypeError(`${client}: baseUrl must not carry credentials; pass them as options`);
   return url;
 }

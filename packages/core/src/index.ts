@@ -100,7 +100,14 @@ export {
   parseJsonBody,
   sumProblems,
 } from './response.js';
-export { type CheckOptions, type ClientValidation, clientValidation, type SpecChecks, specChecks, type ValidateMode } from './validation.js';
+export {
+  type CheckOptions,
+  type ClientValidation,
+  clientValidation,
+  type SpecChecks,
+  specChecks,
+  type ValidateMode,
+} from './validation.js';
 export {
   type ConfirmedPayment,
   type ConfirmedPaymentBase,

@@ -30,7 +30,8 @@ export function jsonShape(input: string | Uint8Array, limits: JsonShapeLimits): 
   for (let i = 0; i < input.length; i++) {
     const c = text ? (input as string).charCodeAt(i) : ((input as Uint8Array)[i] as number);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x3a) {

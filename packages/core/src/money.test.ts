@@ -27,7 +27,30 @@ describe('Espay amounts', () => {
     expect(() => formatEspayDataAmount(10n ** 15n)).toThrow(/12 digits/);
   });
   it('strict parsing rejects decimals, signs, exponents, separators, blanks, unsafe numbers', () => {
-    const bad: unknown[] = ['', ' 1', '1 ', '12.5', '1,00', '150.000,00', '-1', '+1', '1e5', '0x10', '١٢', 1.5, -1, -0, Number.NaN, Infinity, 2 ** 53, JSON.parse("9007199254740993"), null, undefined, {}, true];
+    const bad: unknown[] = [
+      '',
+      ' 1',
+      '1 ',
+      '12.5',
+      '1,00',
+      '150.000,00',
+      '-1',
+      '+1',
+      '1e5',
+      '0x10',
+      '١٢',
+      1.5,
+      -1,
+      -0,
+      Number.NaN,
+      Infinity,
+      2 ** 53,
+      JSON.parse('9007199254740993'),
+      null,
+      undefined,
+      {},
+      true,
+    ];
     for (const value of bad) {
       expect(() => parseEspayAmount(value), JSON.stringify(String(value))).toThrow(MalformedResponseError);
     }
@@ -113,9 +136,12 @@ describe('money round trips (property)', () => {
   });
   it('any string with a non-digit character is rejected', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }).filter((s) => /[^0-9]/.test(s)), (s) => {
-        expect(() => parseEspayAmount(s)).toThrow(MalformedResponseError);
-      }),
+      fc.property(
+        fc.string({ minLength: 1 }).filter((s) => /[^0-9]/.test(s)),
+        (s) => {
+          expect(() => parseEspayAmount(s)).toThrow(MalformedResponseError);
+        },
+      ),
     );
   });
 });

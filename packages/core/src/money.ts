@@ -128,10 +128,15 @@ const DECIMAL_RUPIAH = /^(-?)([0-9]+)(?:\.([0-9]{1,2}))?$/;
  * shortest decimal text, so `16127451.5` → `1612745150n`; numbers beyond 2^53 are rejected.
  * Negative values only with `allowNegative` (a deposit can be overdrawn).
  */
-export function parseRupiahDecimal(provider: Provider, value: unknown, options: ParseAmountOptions & { allowNegative?: boolean } = {}): Minor {
+export function parseRupiahDecimal(
+  provider: Provider,
+  value: unknown,
+  options: ParseAmountOptions & { allowNegative?: boolean } = {},
+): Minor {
   let text: string;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER) throw malformed(provider, options.field, value, 'not a finite amount within 2^53');
+    if (!Number.isFinite(value) || Math.abs(value) > Number.MAX_SAFE_INTEGER)
+      throw malformed(provider, options.field, value, 'not a finite amount within 2^53');
     text = String(value);
   } else if (typeof value === 'string') {
     text = value;

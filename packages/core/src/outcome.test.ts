@@ -43,12 +43,17 @@ describe('classifyEspay (catalogue-driven)', () => {
     expect(classify('0000', null).outcome).toBe('success');
   });
   it('codes are compared as sent: no zero-padding (0, "0", "00" are not 0000; 14 is not 0014)', () => {
-    for (const code of [0, '0', '00', '000', ' 0 ']) expect(classify(code, 'Success')).toMatchObject({ outcome: 'failed', kind: 'provider', known: false });
+    for (const code of [0, '0', '00', '000', ' 0 '])
+      expect(classify(code, 'Success')).toMatchObject({ outcome: 'failed', kind: 'provider', known: false });
     expect(classify(14)).toMatchObject({ outcome: 'failed', kind: 'provider', code: '14', known: false });
     expect(classify('0014')).toMatchObject({ outcome: 'failed', kind: 'not_found', code: '0014', known: true });
   });
   it('retry-after becomes failed with retryAfter seconds read from the text', () => {
-    expect(classify(610, 'Anda bisa melakukan transaksi yang sama setelah 5 menit')).toMatchObject({ outcome: 'failed', kind: 'throttled', retryAfter: 300 });
+    expect(classify(610, 'Anda bisa melakukan transaksi yang sama setelah 5 menit')).toMatchObject({
+      outcome: 'failed',
+      kind: 'throttled',
+      retryAfter: 300,
+    });
     expect(classify(610, 'try again in 30 seconds').retryAfter).toBe(30);
   });
   it('unknown and missing codes are failed/provider', () => {

@@ -194,6 +194,10 @@ export function errorFromClassification(c: Classification, context: OutcomeError
     case 'timeout':
       return new TimeoutError({ ...base, phase: 'provider', limit: 'provider' });
     default:
-      return new ProviderError({ ...base, kind: c.kind ?? 'provider', ...(c.retryAfter === undefined ? {} : { retryAfter: c.retryAfter }) });
+      return new ProviderError({
+        ...base,
+        kind: c.kind ?? 'provider',
+        ...(c.retryAfter === undefined ? {} : { retryAfter: c.retryAfter }),
+      });
   }
 }

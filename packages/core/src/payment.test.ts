@@ -88,7 +88,13 @@ function run(ref: string, options: { rePostGraceMs?: number; deadlineMs?: number
   // Generous against a loaded CI machine; the hanging answers still time out well inside the deadline.
   const transport = createTransport({ provider: 'espay', timeoutMs: 1500 });
   const call = async (path: string, idempotent: boolean, signal: AbortSignal) => {
-    const res = await transport.send({ operation: path, url: options.payUrl && path === '/pay' ? options.payUrl : `${base}${path}`, body: `ref=${ref}`, idempotent, signal });
+    const res = await transport.send({
+      operation: path,
+      url: options.payUrl && path === '/pay' ? options.payUrl : `${base}${path}`,
+      body: `ref=${ref}`,
+      idempotent,
+      signal,
+    });
     return parseJsonBody(res, { provider: 'espay' }) as Answer;
   };
   return confirmPayment<Answer, Answer, { ref: string }>({
@@ -215,13 +221,23 @@ describe('confirmPayment rules (in-memory)', () => {
 
   it('programming errors propagate', async () => {
     await expect(
-      confirmPayment({ references: {}, pay: async () => { throw new TypeError('bug'); }, checkStatus: async () => ({ outcome: 'unavailable', reason: '' }) as const }),
+      confirmPayment({
+        references: {},
+        pay: async () => {
+          throw new TypeError('bug');
+        },
+        checkStatus: async () => ({ outcome: 'unavailable', reason: '' }) as const,
+      }),
     ).rejects.toThrow(TypeError);
   });
 
   it('isAmbiguousPaymentError', () => {
     expect(isAmbiguousPaymentError(timeout())).toBe(true);
-    expect(isAmbiguousPaymentError(new ConnectionError({ provider: 'iak', message: 'c', phase: 'before-response', requestMaybeReceived: false }))).toBe(false);
+    expect(
+      isAmbiguousPaymentError(
+        new ConnectionError({ provider: 'iak', message: 'c', phase: 'before-response', requestMaybeReceived: false }),
+      ),
+    ).toBe(false);
     expect(isAmbiguousPaymentError(new InsufficientBalanceError({ provider: 'iak', message: 'c' }))).toBe(false);
     expect(isAmbiguousPaymentError(new Error('x'))).toBe(false);
   });
@@ -230,49 +246,54 @@ describe('confirmPayment rules (in-memory)', () => {
     const payBehaviour = fc.constantFrom('success', 'failed', 'pending', 'timeout', 'connection', 'insufficient');
     const statusBehaviour = fc.constantFrom('success', 'failed', 'pending', 'not_found', 'timeout', 'auth', 'unavailable');
     await fc.assert(
-      fc.asyncProperty(fc.array(payBehaviour, { minLength: 3, maxLength: 3 }), fc.array(statusBehaviour, { minLength: 1, maxLength: 12 }), async (pays, statuses) => {
-        const log: string[] = [];
-        let p = 0;
-        let s = 0;
-        let clock = 0; // virtual time: sleeping advances it, so polling ends at the deadline without real waiting
-        const r = await confirmPayment<string, string, { id: string }>({
-          references: { id: 'X' },
-          deadlineMs: 10_000,
-          poll: { initialDelayMs: 100, maxDelayMs: 1000 },
-          rePostGraceMs: 0,
-          now: () => clock,
-          sleep: async (ms) => {
-            clock += ms;
-          },
-          pay: async () => {
-            const b = pays[p++] ?? 'success';
-            log.push(`pay:${b}`);
-            if (b === 'timeout') throw timeout();
-            if (b === 'connection') throw new ConnectionError({ provider: 'espay', message: 'c', phase: 'before-response', requestMaybeReceived: true });
-            if (b === 'insufficient') throw new InsufficientBalanceError({ provider: 'espay', message: 'i' });
-            return { outcome: b as 'success' | 'failed' | 'pending', value: b };
-          },
-          checkStatus: async () => {
-            const b = statuses[s++ % statuses.length] as string;
-            log.push(`status:${b}`);
-            if (b === 'timeout') throw timeout();
-            if (b === 'auth') throw new AuthenticationError({ provider: 'espay', message: 'a' });
-            if (b === 'unavailable') return { outcome: 'unavailable', reason: 'u' };
-            if (b === 'not_found') return { outcome: 'not_found' };
-            return { outcome: b as 'success' | 'failed' | 'pending', value: b };
-          },
-        });
-        const posts = log.filter((l) => l.startsWith('pay:'));
-        expect(posts.length).toBeLessThanOrEqual(2);
-        if (posts.length === 2) {
-          const i = log.lastIndexOf(posts[1] as string);
-          expect(log.slice(0, i).at(-1)).toBe('status:not_found');
-        }
-        expect(r.payments).toBe(posts.length);
-        // A failed result only ever comes from a definite answer.
-        if (r.outcome === 'failed') expect(log.at(-1)).toMatch(/pay:(failed|insufficient)|status:failed/);
-        if (r.outcome === 'success') expect(log.at(-1)).toMatch(/success/);
-      }),
+      fc.asyncProperty(
+        fc.array(payBehaviour, { minLength: 3, maxLength: 3 }),
+        fc.array(statusBehaviour, { minLength: 1, maxLength: 12 }),
+        async (pays, statuses) => {
+          const log: string[] = [];
+          let p = 0;
+          let s = 0;
+          let clock = 0; // virtual time: sleeping advances it, so polling ends at the deadline without real waiting
+          const r = await confirmPayment<string, string, { id: string }>({
+            references: { id: 'X' },
+            deadlineMs: 10_000,
+            poll: { initialDelayMs: 100, maxDelayMs: 1000 },
+            rePostGraceMs: 0,
+            now: () => clock,
+            sleep: async (ms) => {
+              clock += ms;
+            },
+            pay: async () => {
+              const b = pays[p++] ?? 'success';
+              log.push(`pay:${b}`);
+              if (b === 'timeout') throw timeout();
+              if (b === 'connection')
+                throw new ConnectionError({ provider: 'espay', message: 'c', phase: 'before-response', requestMaybeReceived: true });
+              if (b === 'insufficient') throw new InsufficientBalanceError({ provider: 'espay', message: 'i' });
+              return { outcome: b as 'success' | 'failed' | 'pending', value: b };
+            },
+            checkStatus: async () => {
+              const b = statuses[s++ % statuses.length] as string;
+              log.push(`status:${b}`);
+              if (b === 'timeout') throw timeout();
+              if (b === 'auth') throw new AuthenticationError({ provider: 'espay', message: 'a' });
+              if (b === 'unavailable') return { outcome: 'unavailable', reason: 'u' };
+              if (b === 'not_found') return { outcome: 'not_found' };
+              return { outcome: b as 'success' | 'failed' | 'pending', value: b };
+            },
+          });
+          const posts = log.filter((l) => l.startsWith('pay:'));
+          expect(posts.length).toBeLessThanOrEqual(2);
+          if (posts.length === 2) {
+            const i = log.lastIndexOf(posts[1] as string);
+            expect(log.slice(0, i).at(-1)).toBe('status:not_found');
+          }
+          expect(r.payments).toBe(posts.length);
+          // A failed result only ever comes from a definite answer.
+          if (r.outcome === 'failed') expect(log.at(-1)).toMatch(/pay:(failed|insufficient)|status:failed/);
+          if (r.outcome === 'success') expect(log.at(-1)).toMatch(/success/);
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -157,7 +157,14 @@ export async function confirmPayment<P, S, R>(options: ConfirmPaymentOptions<P, 
   const deadline = AbortSignal.timeout(deadlineMs);
   const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
 
-  const state: EngineState<P, S> = { payments: 0, statusChecks: 0, rePosted: false, lastPay: undefined, lastStatus: undefined, lastError: undefined };
+  const state: EngineState<P, S> = {
+    payments: 0,
+    statusChecks: 0,
+    rePosted: false,
+    lastPay: undefined,
+    lastStatus: undefined,
+    lastError: undefined,
+  };
   let lastPayError: BillerkitError | undefined;
   let ambiguousSince = started;
 
@@ -222,7 +229,13 @@ export async function confirmPayment<P, S, R>(options: ConfirmPaymentOptions<P, 
     state.statusChecks++;
     let step: StatusStep<S>;
     try {
-      step = await options.checkStatus({ check: state.statusChecks, payments: state.payments, lastPay: state.lastPay, lastPayError, signal });
+      step = await options.checkStatus({
+        check: state.statusChecks,
+        payments: state.payments,
+        lastPay: state.lastPay,
+        lastPayError,
+        signal,
+      });
     } catch (error) {
       if (!(error instanceof BillerkitError)) throw error;
       state.lastError = error;

@@ -82,7 +82,14 @@ describe('redactValue / safe logger', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain(SECRET);
     expect(lines[0]).not.toContain(encodeURIComponent(SECRET));
-    const throwing = createSafeLogger({ debug: () => { throw new Error('x'); } }, createRedactor());
+    const throwing = createSafeLogger(
+      {
+        debug: () => {
+          throw new Error('x');
+        },
+      },
+      createRedactor(),
+    );
     expect(() => throwing.debug('m', {})).not.toThrow();
   });
 
@@ -97,7 +104,8 @@ describe('redactValue / safe logger', () => {
   });
 
   it('isSensitiveKey', () => {
-    for (const k of ['password', 'api_key', 'apiKey', 'signatureKey', 'signature', 'sign', 'Authorization']) expect(isSensitiveKey(k)).toBe(true);
+    for (const k of ['password', 'api_key', 'apiKey', 'signatureKey', 'signature', 'sign', 'Authorization'])
+      expect(isSensitiveKey(k)).toBe(true);
     for (const k of ['order_id', 'signed', 'designation']) expect(isSensitiveKey(k)).toBe(false);
   });
 });

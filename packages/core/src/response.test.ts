@@ -38,13 +38,18 @@ describe('parseJsonBody bounds the work before parsing', () => {
   it('refuses hundreds of thousands of keys, and accepts what real answers look like', () => {
     const wide = `{"data":{${Array.from({ length: 60_000 }, (_, i) => `"k${i}":${i}`).join(',')}}}`;
     expect(() => parseJsonBody(response(wide), { provider: 'espay' })).toThrow(/more than 50000 fields/);
-    expect(parseJsonBody(response('{"data":{"a":[1,2,{"b":"{[:,]}"}]}}'), { provider: 'iak' })).toEqual({ data: { a: [1, 2, { b: '{[:,]}' }] } });
+    expect(parseJsonBody(response('{"data":{"a":[1,2,{"b":"{[:,]}"}]}}'), { provider: 'iak' })).toEqual({
+      data: { a: [1, 2, { b: '{[:,]}' }] },
+    });
   });
 
   it('jsonShape stops at the first limit and ignores syntax inside strings', () => {
     expect(jsonShape('{"a":"::::::::"}', { maxDepth: 1, maxMembers: 1 })).toEqual({ ok: true });
     expect(jsonShape('{"a":1,"b":2}', { maxDepth: 4, maxMembers: 1 })).toEqual({ ok: false, reason: 'has more than 1 fields' });
-    expect(jsonShape(Buffer.from('[[["\\"["]]]'), { maxDepth: 2, maxMembers: 9 })).toEqual({ ok: false, reason: 'nests deeper than 2 levels' });
+    expect(jsonShape(Buffer.from('[[["\\"["]]]'), { maxDepth: 2, maxMembers: 9 })).toEqual({
+      ok: false,
+      reason: 'nests deeper than 2 levels',
+    });
   });
 });
 
@@ -55,9 +60,34 @@ describe('cross-check helpers', () => {
     expect(echoProblems(answer, { rq_uuid: 'a1' })).toEqual(['rq_uuid "A1" is not the request\'s "a1"']);
     expect(echoProblems(answer, { ref_id: 'TX', tr_id: '5' }, ['tr_id'])).toEqual(["tr_id is missing (the request's is 5)"]);
     expect(missingProblems(answer, ['ref_id', 'rq_uuid'])).toEqual(['ref_id is missing']);
-    expect(sumProblems(['price', 300n], [['nominal', 200n], ['admin', 100n]])).toEqual([]);
-    expect(sumProblems(['price', 301n], [['nominal', 200n], ['admin', 100n]])).toEqual(['price 301 is not nominal + admin = 300 (minor units)']);
-    expect(sumProblems(['price', 200n], [['nominal', 200n], ['admin', 100n]], [200n])).toEqual([]);
+    expect(
+      sumProblems(
+        ['price', 300n],
+        [
+          ['nominal', 200n],
+          ['admin', 100n],
+        ],
+      ),
+    ).toEqual([]);
+    expect(
+      sumProblems(
+        ['price', 301n],
+        [
+          ['nominal', 200n],
+          ['admin', 100n],
+        ],
+      ),
+    ).toEqual(['price 301 is not nominal + admin = 300 (minor units)']);
+    expect(
+      sumProblems(
+        ['price', 200n],
+        [
+          ['nominal', 200n],
+          ['admin', 100n],
+        ],
+        [200n],
+      ),
+    ).toEqual([]);
     expect(sumProblems(['price', undefined], [['nominal', 200n]])).toEqual([]);
   });
 

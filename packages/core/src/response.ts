@@ -21,7 +21,13 @@ export function looksLikeHtml(body: string, contentType = ''): boolean {
 }
 
 function common(res: TransportResponse, ctx: ParseContext) {
-  return { provider: ctx.provider, httpStatus: res.status, rawBody: res.body, request: res.request, ...(ctx.redactor ? { redactor: ctx.redactor } : {}) };
+  return {
+    provider: ctx.provider,
+    httpStatus: res.status,
+    rawBody: res.body,
+    request: res.request,
+    ...(ctx.redactor ? { redactor: ctx.redactor } : {}),
+  };
 }
 
 /** Throws AuthenticationError for HTTP 401 (both providers answer bad Basic/credentials that way). */
@@ -38,7 +44,10 @@ export function parseJsonBody(res: TransportResponse, ctx: ParseContext): unknow
   // Bounded before parsing: a deeply nested or hugely wide answer would keep JSON.parse busy for seconds.
   const shape = jsonShape(text, ANSWER_SHAPE_LIMITS);
   if (!shape.ok) {
-    throw new MalformedResponseError({ ...common(res, ctx), message: `${ctx.provider} ${res.request.operation}: the JSON answer ${shape.reason} (HTTP ${res.status}, ${res.bytes} bytes)` });
+    throw new MalformedResponseError({
+      ...common(res, ctx),
+      message: `${ctx.provider} ${res.request.operation}: the JSON answer ${shape.reason} (HTTP ${res.status}, ${res.bytes} bytes)`,
+    });
   }
   // Fast path for the usual answer. Empty bodies and HTML pages never parse as a JSON object, so the checks
   // below (which pick the error message) only run when this fails; a text/html type fails even valid JSON.
@@ -85,7 +94,11 @@ function answerText(value: unknown): string | undefined {
  * What is wrong with the references an answer echoes: each `[field, the request's value]` must come back
  * unchanged. Fields in `required` must be present; the others are compared only when the answer has them.
  */
-export function echoProblems(answer: Record<string, unknown>, echoes: Record<string, string>, required: readonly string[] = Object.keys(echoes)): string[] {
+export function echoProblems(
+  answer: Record<string, unknown>,
+  echoes: Record<string, string>,
+  required: readonly string[] = Object.keys(echoes),
+): string[] {
   const problems: string[] = [];
   for (const [field, expected] of Object.entries(echoes)) {
     const received = answerText(answer[field]);
@@ -107,7 +120,11 @@ export function missingProblems(answer: Record<string, unknown>, fields: readonl
  * Whether `total` is the sum of `parts` (all in minor units); a problem line when not. Missing values
  * are not checked here (`missingProblems` says whether they may be missing).
  */
-export function sumProblems(total: [string, bigint | undefined], parts: ReadonlyArray<[string, bigint | undefined]>, alsoAccept: readonly bigint[] = []): string[] {
+export function sumProblems(
+  total: [string, bigint | undefined],
+  parts: ReadonlyArray<[string, bigint | undefined]>,
+  alsoAccept: readonly bigint[] = [],
+): string[] {
   const [totalName, totalValue] = total;
   if (totalValue === undefined || parts.some(([, v]) => v === undefined)) return [];
   const sum = parts.reduce((acc, [, v]) => acc + (v as bigint), 0n);

@@ -98,7 +98,13 @@ export function readNodeBody(res: IncomingMessage, encoding: string | null, cap:
  * about its streams, so with `raceChunks` every chunk is also raced against the signal: a stream that
  * ignores the cancel, dripping one byte at a time, still ends on time.
  */
-export async function readWebBody(response: Response, signal: AbortSignal, cap: number, raceChunks: boolean, keepBytes: boolean): Promise<BodyRead> {
+export async function readWebBody(
+  response: Response,
+  signal: AbortSignal,
+  cap: number,
+  raceChunks: boolean,
+  keepBytes: boolean,
+): Promise<BodyRead> {
   if (declaredTooLarge(response.headers.get('content-length'), cap)) {
     await response.body?.cancel().catch(() => {});
     throw new BodyTooLarge(response.status);

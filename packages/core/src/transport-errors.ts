@@ -84,7 +84,11 @@ export function mapAttemptError(error: unknown, at: FailedAttempt): BillerkitErr
     return new TimeoutError({ ...base, phase, limit: 'attempt', timeoutMs: abort.limitMs, message });
   }
   if (error instanceof BodyTooLarge) {
-    return new MalformedResponseError({ ...base, httpStatus: error.status, message: `${provider} ${operation}: response body larger than ${at.cap} bytes` });
+    return new MalformedResponseError({
+      ...base,
+      httpStatus: error.status,
+      message: `${provider} ${operation}: response body larger than ${at.cap} bytes`,
+    });
   }
   if (error instanceof RedirectRefused || isFetchRefusedRedirect(error)) {
     // The server answered, so a payment may have been received: an answer we cannot use, like any other.

@@ -37,6 +37,4 @@ describe('an injected fetch', () => {
     expect(err.phase).toBe('during-body');
     expect(Date.now() - started).toBeLessThan(200 + SLACK_MS);
   });
-
 });
-

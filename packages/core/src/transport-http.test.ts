@@ -58,7 +58,8 @@ describe('the default stack with your own agent', () => {
 
   it('the default agents keep a socket alive, and close it once idle for 4 s (before a server would)', async () => {
     const t = createTransport({ provider: 'espay' });
-    const portOf = async () => (JSON.parse((await t.send({ operation: 'op', url, body: 'a=1', idempotent: false })).body) as { port: number }).port;
+    const portOf = async () =>
+      (JSON.parse((await t.send({ operation: 'op', url, body: 'a=1', idempotent: false })).body) as { port: number }).port;
     const first = await portOf();
     const idleFrom = performance.now();
     expect(await portOf()).toBe(first);

@@ -60,7 +60,14 @@ const json = (res: ServerResponse, status: number, value: unknown) => {
 };
 
 function req(path: string, extra: Partial<TransportRequest> = {}): TransportRequest {
-  return { operation: 'op', url: `${base}${path}`, body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' }, idempotent: false, ...extra };
+  return {
+    operation: 'op',
+    url: `${base}${path}`,
+    body: 'a=1',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    idempotent: false,
+    ...extra,
+  };
 }
 
 // The same table of cases runs against each HTTP stack: the default (node:http with keep-alive agents) and an
@@ -129,7 +136,9 @@ describe.each(STACKS)('transport over a real loopback server, %s', (_stack, stac
   });
 
   it('a redirect is not followed: MalformedResponseError, one request, and an idempotent call not retried into it', async () => {
-    routes.set('/moved', (_r, res) => res.writeHead(302, { location: '/elsewhere', 'content-type': 'text/html' }).end('<html>moved</html>'));
+    routes.set('/moved', (_r, res) =>
+      res.writeHead(302, { location: '/elsewhere', 'content-type': 'text/html' }).end('<html>moved</html>'),
+    );
     routes.set('/elsewhere', (_r, res) => json(res, 200, { ok: true }));
     const t = make({ provider: 'iak' });
     for (const idempotent of [false, true]) {
@@ -168,7 +177,10 @@ describe.each(STACKS)('transport over a real loopback server, %s', (_stack, stac
       const ended = await Promise.all(
         Array.from({ length: calls }, async () => {
           const started = performance.now();
-          const outcome = await Promise.race([t.send(req('/stall')).catch((e) => e), new Promise((resolve) => setTimeout(resolve, STALL_TIMEOUT_MS + SLACK_MS, 'still waiting'))]);
+          const outcome = await Promise.race([
+            t.send(req('/stall')).catch((e) => e),
+            new Promise((resolve) => setTimeout(resolve, STALL_TIMEOUT_MS + SLACK_MS, 'still waiting')),
+          ]);
           return { outcome, tookMs: performance.now() - started };
         }),
       );
@@ -265,7 +277,9 @@ describe.each(STACKS)('transport over a real loopback server, %s', (_stack, stac
 
   it('a gzip body small on the wire but over the cap once decoded is refused', async () => {
     const packed = gzipSync(Buffer.from('x'.repeat(256 * 1024)));
-    routes.set('/gzip', (_r, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(packed.length) }).end(packed));
+    routes.set('/gzip', (_r, res) =>
+      res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(packed.length) }).end(packed),
+    );
     const t = make({ provider: 'espay', maxResponseBytes: 32 * 1024 });
     const err = await t.send(req('/gzip')).catch((e) => e);
     expect(err).toBeInstanceOf(MalformedResponseError);
@@ -359,8 +373,12 @@ describe.each(STACKS)('transport over a real loopback server, %s', (_stack, stac
   });
   it('gzip and br bodies within the cap are decoded, the byte count after decoding', async () => {
     const text = JSON.stringify({ a: 'é'.repeat(100) });
-    routes.set('/gz', (_r, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(Buffer.from(text))));
-    routes.set('/br', (_r, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' }).end(brotliCompressSync(Buffer.from(text))));
+    routes.set('/gz', (_r, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(Buffer.from(text))),
+    );
+    routes.set('/br', (_r, res) =>
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'br' }).end(brotliCompressSync(Buffer.from(text))),
+    );
     const t = make({ provider: 'iak' });
     for (const path of ['/gz', '/br']) {
       const res = await t.send(req(path));
@@ -381,7 +399,9 @@ describe.each(STACKS)('transport over a real loopback server, %s', (_stack, stac
   });
 
   it('a Retry-After within the cap is honoured between retries of an idempotent call', async () => {
-    routes.set('/later', (_r, res) => (hits.get('/later') === 1 ? res.writeHead(503, { 'retry-after': '0' }).end() : json(res, 200, { ok: true })));
+    routes.set('/later', (_r, res) =>
+      hits.get('/later') === 1 ? res.writeHead(503, { 'retry-after': '0' }).end() : json(res, 200, { ok: true }),
+    );
     const t = make({ provider: 'espay', retry: { baseDelayMs: 60_000, maxDelayMs: 60_000 } });
     const res = await t.send(req('/later', { idempotent: true }));
     expect(res.attempts).toBe(2);

@@ -18,7 +18,15 @@ import { mapAttemptError } from './transport-errors.js';
 import type { AttemptProgress, Exchange, Exchanged } from './transport-exchange.js';
 import { type FetchLike, fetchExchange } from './transport-fetch.js';
 import { httpExchange } from './transport-http.js';
-import { delayAfterStatus, isRetryableError, isRetryableStatus, type RetryOptions, type RetryPolicy, backoffDelay, sleep } from './transport-retry.js';
+import {
+  delayAfterStatus,
+  isRetryableError,
+  isRetryableStatus,
+  type RetryOptions,
+  type RetryPolicy,
+  backoffDelay,
+  sleep,
+} from './transport-retry.js';
 
 export { backoffDelay, isRetryableError, isRetryableStatus, type RetryOptions, sleep } from './transport-retry.js';
 export type { FetchLike } from './transport-fetch.js';
@@ -96,7 +104,13 @@ export interface Transport {
   send(request: TransportRequest): Promise<TransportResponse>;
 }
 
-function responseOf(req: TransportRequest, answer: Exchanged, attempts: number, started: number, summary: RequestSummary): TransportResponse {
+function responseOf(
+  req: TransportRequest,
+  answer: Exchanged,
+  attempts: number,
+  started: number,
+  summary: RequestSummary,
+): TransportResponse {
   let headers: Headers | undefined;
   return {
     status: answer.status,
@@ -129,15 +143,34 @@ export function createTransport(options: TransportOptions): Transport {
   const attemptMsDefault = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const totalMsDefault = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
 
-  async function attemptOnce(req: TransportRequest, summary: RequestSummary, deadlineAt: number, perAttemptMs: number, totalMs: number): Promise<Exchanged> {
+  async function attemptOnce(
+    req: TransportRequest,
+    summary: RequestSummary,
+    deadlineAt: number,
+    perAttemptMs: number,
+    totalMs: number,
+  ): Promise<Exchanged> {
     const abort = new AttemptAbort(perAttemptMs, deadlineAt, req.signal);
     const progress: AttemptProgress = { phase: 'before-response' };
     const started = log ? Date.now() : 0;
-    log?.debug(`${provider} ${req.operation} request`, { provider, operation: req.operation, method: summary.method, url: req.url, attempt: summary.attempt, body: req.body });
+    log?.debug(`${provider} ${req.operation} request`, {
+      provider,
+      operation: req.operation,
+      method: summary.method,
+      url: req.url,
+      attempt: summary.attempt,
+      body: req.body,
+    });
     try {
       // Ended before it began (the caller's signal had fired, or no time was left): nothing is sent.
       if (abort.ended) throw abort.reason;
-      const request = { method: req.method ?? 'POST', url: req.url, headers: req.headers, body: req.body, keepBytes: req.keepBytes === true };
+      const request = {
+        method: req.method ?? 'POST',
+        url: req.url,
+        headers: req.headers,
+        body: req.body,
+        keepBytes: req.keepBytes === true,
+      };
       const answer = await exchange(request, abort, cap, progress);
       log?.debug(`${provider} ${req.operation} response`, {
         provider,
@@ -150,7 +183,17 @@ export function createTransport(options: TransportOptions): Transport {
       });
       return answer;
     } catch (error) {
-      const at = { provider, redactor, operation: req.operation, summary, phase: progress.phase, abort, callerSignal: req.signal, totalMs, cap };
+      const at = {
+        provider,
+        redactor,
+        operation: req.operation,
+        summary,
+        phase: progress.phase,
+        abort,
+        callerSignal: req.signal,
+        totalMs,
+        cap,
+      };
       const mapped = mapAttemptError(error, at);
       log?.debug(`${provider} ${req.operation} failed`, {
         provider,
@@ -200,7 +243,12 @@ export function createTransport(options: TransportOptions): Transport {
       try {
         await sleep(delay, req.signal);
       } catch {
-        throw new RequestAbortedError({ provider, redactor, request: { ...summary }, message: `${provider} ${req.operation}: aborted by the caller between retries` });
+        throw new RequestAbortedError({
+          provider,
+          redactor,
+          request: { ...summary },
+          message: `${provider} ${req.operation}: aborted by the caller between retries`,
+        });
       }
     }
   }

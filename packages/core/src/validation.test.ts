@@ -14,7 +14,14 @@ const good = {
   amount: '12540000',
   bill_amount: '12540000',
   admin_fee: '0',
-  data: { phone_no: '0888666777', bill_total: '1', bill_ref: '108A000000', bill_amount: '000000125400', customer_name: 'SMARTFREN CUSTOMER POSTPAID', region_code: '00' },
+  data: {
+    phone_no: '0888666777',
+    bill_total: '1',
+    bill_ref: '108A000000',
+    bill_amount: '000000125400',
+    customer_name: 'SMARTFREN CUSTOMER POSTPAID',
+    region_code: '00',
+  },
 };
 
 const { checkResponse } = specChecks(espayValidators);
@@ -28,7 +35,13 @@ describe('specChecks', () => {
     const bad = { ...good, error_code: { nested: true } };
     let err: unknown;
     try {
-      checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: 'tolerant', data: bad, rawBody: JSON.stringify(bad) });
+      checkResponse({
+        provider: 'espay',
+        component: 'InquiryTransactionResponse',
+        mode: 'tolerant',
+        data: bad,
+        rawBody: JSON.stringify(bad),
+      });
     } catch (e) {
       err = e;
     }
@@ -41,10 +54,14 @@ describe('specChecks', () => {
   });
   it('rejects an unknown mode', () => {
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
-    expect(() => checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: 'lenient' as any, data: good })).toThrow(TypeError);
+    expect(() => checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: 'lenient' as any, data: good })).toThrow(
+      TypeError,
+    );
   });
   it('refuses data of the other provider', () => {
-    expect(() => specChecks(iakValidators).checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', data: good })).toThrow(/cannot be checked/);
+    expect(() =>
+      specChecks(iakValidators).checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', data: good }),
+    ).toThrow(/cannot be checked/);
   });
 });
 
@@ -58,10 +75,19 @@ describe('clientValidation', () => {
   });
   it('checks with the validators it was given', () => {
     const checks = clientValidation('c', 'espay', { validators: espayValidators, validate: 'strict' });
-    expect(() => checks?.checkResponse({ provider: 'espay', component: 'InquiryTransactionResponse', mode: checks.mode, data: { ...good, amount: 1 } })).toThrow(ValidationError);
+    expect(() =>
+      checks?.checkResponse({
+        provider: 'espay',
+        component: 'InquiryTransactionResponse',
+        mode: checks.mode,
+        data: { ...good, amount: 1 },
+      }),
+    ).toThrow(ValidationError);
   });
   it('refuses a check it cannot run, the wrong provider and an unknown mode at construction', () => {
-    expect(() => clientValidation('createEspayClient', 'espay', { validate: 'strict' })).toThrow(/needs the validators.*@billerkit\/validators\/espay/);
+    expect(() => clientValidation('createEspayClient', 'espay', { validate: 'strict' })).toThrow(
+      /needs the validators.*@billerkit\/validators\/espay/,
+    );
     expect(() => clientValidation('createEspayClient', 'espay', { validate: 'tolerant' })).toThrow(TypeError);
     expect(() => clientValidation('createEspayClient', 'espay', { validators: iakValidators })).toThrow(/for iak, not espay/);
     // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input

@@ -47,7 +47,10 @@ export function checkGenerated() {
   const tmp = mkdtempSync(join(tmpdir(), 'billerkit-espay-gen-'));
   try {
     const out = join(tmp, 'generated');
-    const run = spawnSync(process.execPath, [generatorBin, '-f', configFile, '-o', out, '-s', '--no-log-file'], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [generatorBin, '-f', configFile, '-o', out, '-s', '--no-log-file'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     if (run.status !== 0) return [`generator failed: ${run.stderr || run.stdout}`];
     const fresh = listFiles(out);
     let current = [];

@@ -28,9 +28,21 @@ const CREDS = {
   signatureKey: 'sigkey-UNIQ-4be21c77',
   basicAuth: { username: 'bk-user', password: 'basic-UNIQ-90fa3e11' },
 };
-const SECRETS = [CREDS.password, CREDS.signatureKey, CREDS.basicAuth.password, Buffer.from(`${CREDS.basicAuth.username}:${CREDS.basicAuth.password}`).toString('base64')];
+const SECRETS = [
+  CREDS.password,
+  CREDS.signatureKey,
+  CREDS.basicAuth.password,
+  Buffer.from(`${CREDS.basicAuth.username}:${CREDS.basicAuth.password}`).toString('base64'),
+];
 
-const SMARTFREN = { phone_no: '0888666777', bill_total: '1', bill_ref: '108A000000', bill_amount: '000000125400', customer_name: 'SMARTFREN CUSTOMER POSTPAID', region_code: '00' };
+const SMARTFREN = {
+  phone_no: '0888666777',
+  bill_total: '1',
+  bill_ref: '108A000000',
+  bill_amount: '000000125400',
+  customer_name: 'SMARTFREN CUSTOMER POSTPAID',
+  region_code: '00',
+};
 
 const paymentPosts = new Map<string, number>();
 const transactions = new Map<string, { order: string; checks: number; final: 'success' | 'failed' }>();
@@ -60,24 +72,64 @@ beforeAll(async () => {
       const form = new URLSearchParams(raw);
       const f = (k: string) => form.get(k) ?? '';
       const order = f('order_id');
-      const fields = { sender_id: f('sender_id'), order_id: order, product_code: f('product_code'), amount: f('amount'), rq_uuid: f('rq_uuid'), ref_id: f('ref_id') };
-      const service = ({
-        '/rest/biller/inquirytransaction': 'inquiry',
-        '/rest/biller/paymentreport': 'payment',
-        '/rest/billertools/gettransactioninfo': 'status',
-        '/rest/billertools/getbalance': 'balance',
-        '/rest/billertools/getregisteredproducts': 'balance',
-      } as const)[req.url ?? ''];
+      const fields = {
+        sender_id: f('sender_id'),
+        order_id: order,
+        product_code: f('product_code'),
+        amount: f('amount'),
+        rq_uuid: f('rq_uuid'),
+        ref_id: f('ref_id'),
+      };
+      const service = (
+        {
+          '/rest/biller/inquirytransaction': 'inquiry',
+          '/rest/biller/paymentreport': 'payment',
+          '/rest/billertools/gettransactioninfo': 'status',
+          '/rest/billertools/getbalance': 'balance',
+          '/rest/billertools/getregisteredproducts': 'balance',
+        } as const
+      )[req.url ?? ''];
       if (!service) return send(res, {}, 404);
       if (f('password') !== CREDS.password) return send(res, envelope(form, '0012', 'Invalid sender_id or password'));
-      if (!verifyEspaySignature(service, fields as never, CREDS.signatureKey, f('signature'))) return send(res, envelope(form, '0011', 'Invalid signature'));
+      if (!verifyEspaySignature(service, fields as never, CREDS.signatureKey, f('signature')))
+        return send(res, envelope(form, '0011', 'Invalid signature'));
 
       if (req.url === '/rest/biller/inquirytransaction') {
         if (order === 'DUP') return send(res, envelope(form, 210, 'UUID already exist'));
-        if (order === 'HTML') return res.writeHead(502, { 'content-type': 'text/html' }).end(`<html><body>Bad gateway ${raw}</body></html>`);
-        if (order === 'NUMERIC') return send(res, envelope(form, '0000', 'Success', { order_id: order, amount: 20250000, bill_amount: 20000000, admin_fee: 250000, data: { ...SMARTFREN } }));
-        if (order === 'BADAMOUNT') return send(res, envelope(form, '0000', 'Success', { order_id: order, amount: '125.40', bill_amount: '0', admin_fee: '0', data: { ...SMARTFREN } }));
-        return send(res, envelope(form, '0000', 'Success', { order_id: order, amount: '12540000', bill_amount: '12540000', admin_fee: '0', data: { ...SMARTFREN } }));
+        if (order === 'HTML')
+          return res.writeHead(502, { 'content-type': 'text/html' }).end(`<html><body>Bad gateway ${raw}</body></html>`);
+        if (order === 'NUMERIC')
+          return send(
+            res,
+            envelope(form, '0000', 'Success', {
+              order_id: order,
+              amount: 20250000,
+              bill_amount: 20000000,
+              admin_fee: 250000,
+              data: { ...SMARTFREN },
+            }),
+          );
+        if (order === 'BADAMOUNT')
+          return send(
+            res,
+            envelope(form, '0000', 'Success', {
+              order_id: order,
+              amount: '125.40',
+              bill_amount: '0',
+              admin_fee: '0',
+              data: { ...SMARTFREN },
+            }),
+          );
+        return send(
+          res,
+          envelope(form, '0000', 'Success', {
+            order_id: order,
+            amount: '12540000',
+            bill_amount: '12540000',
+            admin_fee: '0',
+            data: { ...SMARTFREN },
+          }),
+        );
       }
       if (req.url === '/rest/biller/paymentreport') {
         paymentPosts.set(order, (paymentPosts.get(order) ?? 0) + 1);
@@ -223,7 +275,9 @@ describe('typed errors', () => {
     expect(strict).toBeInstanceOf(ValidationError);
     expect((strict as ValidationError).direction).toBe('response');
     expect((strict as ValidationError).issues.length).toBeGreaterThan(0);
-    expect(await caught(client({ validate: 'off' }).inquiry({ productCode: 'SPBFRE', orderId: 'BADAMOUNT' }))).toBeInstanceOf(MalformedResponseError);
+    expect(await caught(client({ validate: 'off' }).inquiry({ productCode: 'SPBFRE', orderId: 'BADAMOUNT' }))).toBeInstanceOf(
+      MalformedResponseError,
+    );
   });
   it('a request that fails the spec is refused before sending', async () => {
     const err = await caught(client().inquiry({ productCode: 'WAY-TOO-LONG-PRODUCT-CODE', orderId: '1' }));
@@ -258,7 +312,13 @@ describe('payments are never sent twice', () => {
     expect(paymentPosts.get('DRIP')).toBe(1);
   });
   it('payAndConfirm: provider recorded the payment but the answer timed out → unknown with references, exactly one POST', async () => {
-    const result = await client().payAndConfirm({ productCode: 'SPBFRE', orderId: 'HANG', amount: 12540000n, deadlineMs: 3000, poll: { initialDelayMs: 20 } });
+    const result = await client().payAndConfirm({
+      productCode: 'SPBFRE',
+      orderId: 'HANG',
+      amount: 12540000n,
+      deadlineMs: 3000,
+      poll: { initialDelayMs: 20 },
+    });
     expect(result.outcome).toBe('unknown');
     if (result.outcome !== 'unknown') return;
     expect(result.references).toMatchObject({ order_id: 'HANG', product_code: 'SPBFRE', amount: '12540000' });
@@ -271,14 +331,24 @@ describe('payments are never sent twice', () => {
     expect(paymentPosts.get('HANG')).toBe(1);
   });
   it('payAndConfirm: pending with ref_id is polled by gettransactioninfo to success, one POST', async () => {
-    const result = await client().payAndConfirm({ productCode: 'SPBFRE', orderId: 'PENDING', amount: 12540000n, poll: { initialDelayMs: 10, maxDelayMs: 20 } });
+    const result = await client().payAndConfirm({
+      productCode: 'SPBFRE',
+      orderId: 'PENDING',
+      amount: 12540000n,
+      poll: { initialDelayMs: 10, maxDelayMs: 20 },
+    });
     expect(result).toMatchObject({ outcome: 'success', via: 'status', payments: 1, statusChecks: 3 });
     expect(result.status?.outcome).toBe('success');
     expect(result.references.ref_id).toMatch(/^TX/);
     expect(paymentPosts.get('PENDING')).toBe(1);
   });
   it('payAndConfirm: pending that ends failed is failed, one POST', async () => {
-    const result = await client().payAndConfirm({ productCode: 'SPBFRE', orderId: 'PENDINGFAIL', amount: 100n, poll: { initialDelayMs: 10, maxDelayMs: 20 } });
+    const result = await client().payAndConfirm({
+      productCode: 'SPBFRE',
+      orderId: 'PENDINGFAIL',
+      amount: 100n,
+      poll: { initialDelayMs: 10, maxDelayMs: 20 },
+    });
     expect(result.outcome).toBe('failed');
     if (result.outcome === 'failed') expect(result.error?.code).toBe('0099');
     expect(paymentPosts.get('PENDINGFAIL')).toBe(1);
@@ -296,7 +366,9 @@ describe('payments are never sent twice', () => {
   it("the caller's AbortSignal ends a call with RequestAbortedError", async () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    expect(await caught(client({ timeoutMs: 5000 }).pay({ productCode: 'SPBFRE', orderId: 'HANG', amount: 1n, signal: controller.signal }))).toBeInstanceOf(RequestAbortedError);
+    expect(
+      await caught(client({ timeoutMs: 5000 }).pay({ productCode: 'SPBFRE', orderId: 'HANG', amount: 1n, signal: controller.signal })),
+    ).toBeInstanceOf(RequestAbortedError);
   });
 });
 
@@ -315,11 +387,24 @@ describe('secrets', () => {
     ]) {
       errors.push(await caught(call()));
     }
-    expect(errors.map((e) => e.name)).toEqual(['MalformedResponseError', 'TimeoutError', 'InsufficientBalanceError', 'AuthenticationError', 'ValidationError']);
+    expect(errors.map((e) => e.name)).toEqual([
+      'MalformedResponseError',
+      'TimeoutError',
+      'InsufficientBalanceError',
+      'AuthenticationError',
+      'ValidationError',
+    ]);
     expect(logs.length).toBeGreaterThan(5);
     const text = [
       ...logs,
-      ...errors.flatMap((e) => [e.message, e.rawBody ?? '', e.providerMessage ?? '', JSON.stringify(e.toJSON()), String(e.stack), JSON.stringify(e.request)]),
+      ...errors.flatMap((e) => [
+        e.message,
+        e.rawBody ?? '',
+        e.providerMessage ?? '',
+        JSON.stringify(e.toJSON()),
+        String(e.stack),
+        JSON.stringify(e.request),
+      ]),
     ].join('\n');
     for (const secret of [...SECRETS, CREDS.basicAuth.password.slice(0, -1)]) expect(text).not.toContain(secret);
     // The log lines did carry the bodies, with the secret fields masked.

@@ -115,11 +115,23 @@ interface GeneratedPaths {
  * its request and answer. Every operation is a form POST with Basic auth, as the generated SDK sends it.
  */
 const ESPAY_OPERATIONS = {
-  inquiryTransaction: { path: '/rest/biller/inquirytransaction', request: 'InquiryTransactionRequest', response: 'InquiryTransactionResponse' },
+  inquiryTransaction: {
+    path: '/rest/biller/inquirytransaction',
+    request: 'InquiryTransactionRequest',
+    response: 'InquiryTransactionResponse',
+  },
   paymentReport: { path: '/rest/biller/paymentreport', request: 'PaymentReportRequest', response: 'PaymentReportResponse' },
-  getTransactionInfo: { path: '/rest/billertools/gettransactioninfo', request: 'GetTransactionInfoRequest', response: 'GetTransactionInfoResponse' },
+  getTransactionInfo: {
+    path: '/rest/billertools/gettransactioninfo',
+    request: 'GetTransactionInfoRequest',
+    response: 'GetTransactionInfoResponse',
+  },
   getBalance: { path: '/rest/billertools/getbalance', request: 'GetBalanceRequest', response: 'GetBalanceResponse' },
-  getRegisteredProducts: { path: '/rest/billertools/getregisteredproducts', request: 'GetRegisteredProductsRequest', response: 'GetRegisteredProductsResponse' },
+  getRegisteredProducts: {
+    path: '/rest/billertools/getregisteredproducts',
+    request: 'GetRegisteredProductsRequest',
+    response: 'GetRegisteredProductsResponse',
+  },
 } as const satisfies { [K in EspayOperation]: { path: GeneratedPaths[K]; request: string; response: string } };
 
 /** What the operations of one connection share; never exposed outside the package. */
@@ -192,7 +204,8 @@ export function connectEspay(options: EspayClientOptions, caller: string): Espay
   // Normalised as a Request would (lower-case host, default port dropped), so logs and error summaries
   // show the URL exactly as sent.
   const urls = {} as Record<EspayOperation, string>;
-  for (const operation of Object.keys(ESPAY_OPERATIONS) as EspayOperation[]) urls[operation] = new URL(baseUrl + ESPAY_OPERATIONS[operation].path).href;
+  for (const operation of Object.keys(ESPAY_OPERATIONS) as EspayOperation[])
+    urls[operation] = new URL(baseUrl + ESPAY_OPERATIONS[operation].path).href;
 
   const connection = Object.freeze({ baseUrl }) as EspayConnection;
   internals.set(connection, {
@@ -268,7 +281,15 @@ export async function sendEspay(
       redactor,
     });
   }
-  c.validation?.checkResponse({ provider: 'espay', component: components.response, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+  c.validation?.checkResponse({
+    provider: 'espay',
+    component: components.response,
+    data,
+    rawBody: res.body,
+    httpStatus: res.status,
+    request: res.request,
+    redactor,
+  });
   const desc = optionalText(data['error_desc']) ?? optionalText(data['error_message']) ?? null;
   const classification = classifyEspay(rawCode, desc);
   if (classification.code === null) {
@@ -309,10 +330,13 @@ export function assertEspayFits(c: EspayInternals, answer: EspayAnswer, problems
  * side accepts only within `ESPAY_RQ_DATETIME_WINDOW_MS` of its own clock.
  */
 export function commonFields(c: EspayInternals, rqUuid: string) {
-  if (typeof rqUuid !== 'string' || rqUuid.length === 0 || rqUuid.length > 255) throw new TypeError('espay: rqUuid must be 1 to 255 characters');
-  if (!PRINTABLE_RQ_UUID.test(rqUuid)) throw new TypeError('espay: rqUuid must be printable ASCII without spaces (no control or bidirectional characters)');
+  if (typeof rqUuid !== 'string' || rqUuid.length === 0 || rqUuid.length > 255)
+    throw new TypeError('espay: rqUuid must be 1 to 255 characters');
+  if (!PRINTABLE_RQ_UUID.test(rqUuid))
+    throw new TypeError('espay: rqUuid must be printable ASCII without spaces (no control or bidirectional characters)');
   const now = c.now();
-  if (!(now instanceof Date) || !Number.isFinite(now.getTime())) throw new TypeError('espay: the now() option must return a valid Date (it dates rq_datetime)');
+  if (!(now instanceof Date) || !Number.isFinite(now.getTime()))
+    throw new TypeError('espay: the now() option must return a valid Date (it dates rq_datetime)');
   return { rq_uuid: rqUuid, rq_datetime: jakartaDateTime(now), sender_id: c.senderId, password: c.password };
 }
 

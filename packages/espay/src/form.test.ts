@@ -3,7 +3,17 @@ import { ESPAY_FORM_ORDER, encodeEspayForm, espayBodySerializer } from './form.j
 
 describe('encodeEspayForm', () => {
   it('writes fields in the documented order whatever the object order', () => {
-    const body = { signature: 's', data: '{"a":"b c"}', amount: '100', product_code: 'P', order_id: 'O', password: 'pw', sender_id: 'S', rq_datetime: '2019-09-26 21:08:13', rq_uuid: 'U' };
+    const body = {
+      signature: 's',
+      data: '{"a":"b c"}',
+      amount: '100',
+      product_code: 'P',
+      order_id: 'O',
+      password: 'pw',
+      sender_id: 'S',
+      rq_datetime: '2019-09-26 21:08:13',
+      rq_uuid: 'U',
+    };
     expect(encodeEspayForm('paymentReport', body)).toBe(
       'rq_uuid=U&rq_datetime=2019-09-26%2021%3A08%3A13&sender_id=S&password=pw&order_id=O&product_code=P&amount=100&signature=s&data=%7B%22a%22%3A%22b%20c%22%7D',
     );

@@ -8,7 +8,17 @@
  * Scenarios are generated with fast-check (seeded; BILLERKIT_FUZZ_SEED replays a run) and bounded twice:
  * BILLERKIT_CLIENT_FUZZ_RUNS calls (default 3000) and a wall-clock budget.
  */
-import { FUZZ, type Json, jsonValue as jsonValueOf, runFuzzCases, type Scenario, scenarioOf, startHostileServer, type HostileServer, judge } from '@billerkit/client-fuzz';
+import {
+  FUZZ,
+  type Json,
+  jsonValue as jsonValueOf,
+  runFuzzCases,
+  type Scenario,
+  scenarioOf,
+  startHostileServer,
+  type HostileServer,
+  judge,
+} from '@billerkit/client-fuzz';
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,7 +111,13 @@ const bodyKind: fc.Arbitrary<BodyKind> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('amount' as const), value: jsonValue }) },
   // Identifiers are what a client reads most strictly and echoes back (ref_id is needed for the status check).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('ids' as const), value: jsonValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('code' as const), value: fc.oneof(jsonValue, fc.constantFrom<Json>('0000', '210', '401', '9999', '0099', 210, '00000', ' 0000', 'Success')) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('code' as const),
+      value: fc.oneof(jsonValue, fc.constantFrom<Json>('0000', '210', '401', '9999', '0099', 210, '00000', ' 0000', 'Success')),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), bytes: fc.constantFrom(70_000, 300_000, 2_000_000) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'empty' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'whitespace' as const }) },
@@ -157,7 +173,9 @@ function bodyFor(op: Operation, kind: BodyKind): Buffer {
     case 'truncated':
       return Buffer.from(valid.slice(0, kind.at % Math.max(1, valid.length)));
     case 'html':
-      return Buffer.from('<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>');
+      return Buffer.from(
+        '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>',
+      );
     case 'xml':
       return Buffer.from('<?xml version="1.0"?><error><code>500</code><message>Internal Server Error</message></error>');
     case 'retyped':
@@ -228,7 +246,10 @@ function callFor(op: Operation, client: EspayClient): { call: () => Promise<unkn
     case 'inquiry':
       return { call: () => client.inquiry({ productCode: 'SPBFRE', orderId: '880000000000' }), deadlineMs: FUZZ.totalTimeoutMs };
     case 'pay':
-      return { call: () => client.pay({ productCode: 'SPBFRE', orderId: '880000000000', amount: 12_540_000n }), deadlineMs: FUZZ.timeoutMs };
+      return {
+        call: () => client.pay({ productCode: 'SPBFRE', orderId: '880000000000', amount: 12_540_000n }),
+        deadlineMs: FUZZ.timeoutMs,
+      };
     case 'transactionInfo':
       return { call: () => client.transactionInfo({ refId: 'TX000000000001' }), deadlineMs: FUZZ.totalTimeoutMs };
     case 'balance':
@@ -237,7 +258,14 @@ function callFor(op: Operation, client: EspayClient): { call: () => Promise<unkn
       return { call: () => client.registeredProducts(), deadlineMs: FUZZ.totalTimeoutMs };
     case 'payAndConfirm':
       return {
-        call: () => client.payAndConfirm({ productCode: 'SPBFRE', orderId: '880000000000', amount: 12_540_000n, deadlineMs: 1_500, poll: { initialDelayMs: 20, maxDelayMs: 100 } }),
+        call: () =>
+          client.payAndConfirm({
+            productCode: 'SPBFRE',
+            orderId: '880000000000',
+            amount: 12_540_000n,
+            deadlineMs: 1_500,
+            poll: { initialDelayMs: 20, maxDelayMs: 100 },
+          }),
         // The engine's deadline, plus one status call that started just before it.
         deadlineMs: 1_500 + FUZZ.totalTimeoutMs,
       };
@@ -296,7 +324,10 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
   it(
     'settles every call in time with a result or a typed error, secrets never shown',
     async () => {
-      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), validated: fc.boolean(), scenario }), { numRuns: RUNS, seed: SEED });
+      const cases = fc.sample(fc.record({ op: fc.constantFrom(...OPERATIONS), validated: fc.boolean(), scenario }), {
+        numRuns: RUNS,
+        seed: SEED,
+      });
       const { ran, failures, kinds } = await runFuzzCases({
         count: cases.length,
         isTyped,
@@ -314,7 +345,10 @@ describe(`Espay client under ${RUNS} hostile answers (seed ${SEED})`, () => {
           };
         },
       });
-      if (failures.length > 0) throw new Error(`${failures.length} of ${ran} calls failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${failures.slice(0, 8).join('\n')}`);
+      if (failures.length > 0)
+        throw new Error(
+          `${failures.length} of ${ran} calls failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${failures.slice(0, 8).join('\n')}`,
+        );
       console.info(`espay client fuzz: ${ran} calls, ${JSON.stringify(Object.fromEntries(kinds))}`);
       expect(uncaught).toEqual([]);
       // Bounded by count and time: at least a third of the runs (or all of them) must fit the budget.

@@ -15,7 +15,13 @@ describe('src/generated', () => {
 
   it('generated form-body types are pinned by a snapshot', async () => {
     const types = readFileSync(new URL('./generated/types.gen.ts', import.meta.url), 'utf8');
-    const names = ['InquiryTransactionRequest', 'PaymentReportRequest', 'GetTransactionInfoRequest', 'GetBalanceRequest', 'GetRegisteredProductsRequest'];
+    const names = [
+      'InquiryTransactionRequest',
+      'PaymentReportRequest',
+      'GetTransactionInfoRequest',
+      'GetBalanceRequest',
+      'GetRegisteredProductsRequest',
+    ];
     const blocks = names.map((name) => {
       const match = new RegExp(`export type ${name} = \\{[\\s\\S]*?\\n\\};`).exec(types);
       expect(match, name).not.toBeNull();
@@ -26,11 +32,28 @@ describe('src/generated', () => {
 
   it('every form-body type has only string fields (the serializer relies on it)', () => {
     const types = readFileSync(new URL('./generated/types.gen.ts', import.meta.url), 'utf8');
-    for (const name of ['InquiryTransactionRequest', 'PaymentReportRequest', 'GetTransactionInfoRequest', 'GetBalanceRequest', 'GetRegisteredProductsRequest']) {
+    for (const name of [
+      'InquiryTransactionRequest',
+      'PaymentReportRequest',
+      'GetTransactionInfoRequest',
+      'GetBalanceRequest',
+      'GetRegisteredProductsRequest',
+    ]) {
       const block = new RegExp(`export type ${name} = \\{([\\s\\S]*?)\\n\\};`).exec(types)?.[1] ?? '';
       const fields = [...block.matchAll(/^\s{4}(\w+)\??: ([^;]+);/gm)].map((m) => [m[1], m[2]]);
       expect(fields.length, name).toBeGreaterThan(3);
-      const aliasesOfString = ['string', 'RqUuid', 'RqDatetime', 'Password', 'OrderId', 'ProductCode', 'Signature', 'FormAmount', 'JsonObjectText', 'RefId'];
+      const aliasesOfString = [
+        'string',
+        'RqUuid',
+        'RqDatetime',
+        'Password',
+        'OrderId',
+        'ProductCode',
+        'Signature',
+        'FormAmount',
+        'JsonObjectText',
+        'RefId',
+      ];
       for (const [field, type] of fields) expect(aliasesOfString, `${name}.${field}: ${type}`).toContain(type);
     }
   });

@@ -61,7 +61,9 @@ const PAY = { productCode: 'SPBFRE', orderId: '081234', amount: 5_000_000n } as 
 describe('Espay success answers are cross-checked with validators off', () => {
   it('pay: 0000 without ref_id is a ResponseMismatchError', async () => {
     answer = (form) => ({ ...envelope(form), order_id: form.get('order_id'), data: {} });
-    const error = await client().pay(PAY).catch((error: Error) => error);
+    const error = await client()
+      .pay(PAY)
+      .catch((error: Error) => error);
     expect(error).toBeInstanceOf(ResponseMismatchError);
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect((error as ResponseMismatchError).problems).toEqual(['ref_id is missing']);
@@ -71,7 +73,11 @@ describe('Espay success answers are cross-checked with validators off', () => {
     answer = (form) => ({ ...envelope(form), order_id: '999999', ref_id: 'TX1', data: {} });
     await expect(client().pay(PAY)).rejects.toThrow('order_id "999999" is not the request\'s "081234"');
     answer = (form) => ({ ...envelope(form), rq_uuid: 'SOMEONE-ELSES', order_id: form.get('order_id'), ref_id: 'TX1', data: {} });
-    expect(await client().pay(PAY).catch((error: Error) => error)).toBeInstanceOf(ResponseMismatchError);
+    expect(
+      await client()
+        .pay(PAY)
+        .catch((error: Error) => error),
+    ).toBeInstanceOf(ResponseMismatchError);
     // The same answer with the references of this request is a success: the check can pass.
     answer = (form) => ({ ...envelope(form), order_id: form.get('order_id'), ref_id: 'TX1', data: {} });
     expect((await client().pay(PAY)).refId).toBe('TX1');
@@ -80,28 +86,53 @@ describe('Espay success answers are cross-checked with validators off', () => {
   it('codes 0, "0" and "00" are not 0000: the answer is a failure, not a success', async () => {
     for (const code of [0, '0', '00']) {
       answer = (form) => ({ ...envelope(form, code), order_id: form.get('order_id'), ref_id: 'TX1', data: {} });
-      const error = await client().pay(PAY).catch((error: Error) => error);
+      const error = await client()
+        .pay(PAY)
+        .catch((error: Error) => error);
       expect(error, String(code)).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).code).toBe(String(code));
     }
   });
 
   it('inquiry: amount must be bill_amount + admin_fee', async () => {
-    answer = (form) => ({ ...envelope(form), order_id: form.get('order_id'), amount: '99900000', bill_amount: '5000000', admin_fee: '250000', data: {} });
-    const error = await client().inquiry({ productCode: 'SPBFRE', orderId: '081234' }).catch((error: Error) => error);
+    answer = (form) => ({
+      ...envelope(form),
+      order_id: form.get('order_id'),
+      amount: '99900000',
+      bill_amount: '5000000',
+      admin_fee: '250000',
+      data: {},
+    });
+    const error = await client()
+      .inquiry({ productCode: 'SPBFRE', orderId: '081234' })
+      .catch((error: Error) => error);
     expect(error).toBeInstanceOf(ResponseMismatchError);
     expect((error as ResponseMismatchError).problems).toEqual(['amount 99900000 is not bill_amount + admin_fee = 5250000 (minor units)']);
-    answer = (form) => ({ ...envelope(form), order_id: form.get('order_id'), amount: '5250000', bill_amount: '5000000', admin_fee: '250000', data: {} });
+    answer = (form) => ({
+      ...envelope(form),
+      order_id: form.get('order_id'),
+      amount: '5250000',
+      bill_amount: '5000000',
+      admin_fee: '250000',
+      data: {},
+    });
     expect((await client().inquiry({ productCode: 'SPBFRE', orderId: '081234' })).amount).toBe(5_250_000n);
   });
 
   it('transactionInfo: an answer about another ref_id is refused', async () => {
     answer = (form) => ({ ...envelope(form), ref_id: 'TX-OTHER', order_id: '081234', amount: '5000000' });
-    expect(await client().transactionInfo({ refId: 'TX1' }).catch((error: Error) => error)).toBeInstanceOf(ResponseMismatchError);
+    expect(
+      await client()
+        .transactionInfo({ refId: 'TX1' })
+        .catch((error: Error) => error),
+    ).toBeInstanceOf(ResponseMismatchError);
   });
 
   it('payAndConfirm: a payment answer without ref_id ends unknown after one POST, never re-sent', async () => {
-    answer = (form, path) => (path.endsWith('paymentreport') ? { ...envelope(form), order_id: form.get('order_id'), data: {} } : envelope(form, '0014', 'not found'));
+    answer = (form, path) =>
+      path.endsWith('paymentreport')
+        ? { ...envelope(form), order_id: form.get('order_id'), data: {} }
+        : envelope(form, '0014', 'not found');
     const result = await client().payAndConfirm({ ...PAY, deadlineMs: 10_000, poll: { initialDelayMs: 10, maxDelayMs: 20 } });
     expect(result.outcome).toBe('unknown');
     expect(result.payments).toBe(1);

@@ -44,7 +44,12 @@ describe('Espay operations on a connection', () => {
   });
 
   it('validates against the spec when given the validators, as the client does', async () => {
-    const strict = createEspayConnection({ baseUrl: sandbox.url, ...sandbox.credentials.espay, validators: espayValidators, validate: 'tolerant' });
+    const strict = createEspayConnection({
+      baseUrl: sandbox.url,
+      ...sandbox.credentials.espay,
+      validators: espayValidators,
+      validate: 'tolerant',
+    });
     await expect(inquiry(strict, { productCode: 'SPBFRE', orderId: '880000000000' })).resolves.toMatchObject({ outcome: 'success' });
     expect(() => createEspayConnection({ baseUrl: sandbox.url, ...sandbox.credentials.espay, validate: 'strict' })).toThrow(
       /createEspayConnection: validate 'strict' needs the validators/,

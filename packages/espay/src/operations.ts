@@ -63,7 +63,6 @@ import type {
   Wire,
 } from './results.js';
 
-
 /** Status-check failures that concern the lookup itself, not the payment looked up. */
 const REQUEST_LEVEL_KINDS = new Set(['auth', 'signature', 'validation', 'duplicate', 'throttled', 'timeout', 'not_found']);
 
@@ -100,7 +99,11 @@ export async function inquiry(connection: EspayConnection, params: InquiryParams
     ...commonFields(c, rqUuid),
     order_id: orderId,
     product_code: productCode,
-    signature: espaySignature('inquiry', { sender_id: c.senderId, order_id: orderId, product_code: productCode, rq_uuid: rqUuid }, c.signatureKey),
+    signature: espaySignature(
+      'inquiry',
+      { sender_id: c.senderId, order_id: orderId, product_code: productCode, rq_uuid: rqUuid },
+      c.signatureKey,
+    ),
     ...(additionalData === undefined ? {} : { additional_data: additionalData }),
   };
   const answer = await sendEspay(c, 'inquiryTransaction', body, {
@@ -111,14 +114,22 @@ export async function inquiry(connection: EspayConnection, params: InquiryParams
   const { wire, classification } = answer;
   if (classification.outcome !== 'success') throw espayFailure(c, answer);
   const dataValue = wire['data'];
-  const data = dataValue !== null && typeof dataValue === 'object' && !Array.isArray(dataValue) ? (dataValue as Record<string, unknown>) : undefined;
+  const data =
+    dataValue !== null && typeof dataValue === 'object' && !Array.isArray(dataValue) ? (dataValue as Record<string, unknown>) : undefined;
   const amount = parseEspayAmount(wire['amount'], { field: 'amount' });
   const billAmount = optionalAmount(wire['bill_amount'], 'bill_amount');
   const adminFee = optionalAmount(wire['admin_fee'], 'admin_fee');
   // The total must be the bill plus the fee; the BPJS Kesehatan sample's total is the bill alone (fee included).
   assertEspayFits(c, answer, [
     ...echoProblems(wire, { rq_uuid: rqUuid, order_id: orderId }, ['rq_uuid']),
-    ...sumProblems(['amount', amount], [['bill_amount', billAmount], ['admin_fee', adminFee]], billAmount === undefined ? [] : [billAmount]),
+    ...sumProblems(
+      ['amount', amount],
+      [
+        ['bill_amount', billAmount],
+        ['admin_fee', adminFee],
+      ],
+      billAmount === undefined ? [] : [billAmount],
+    ),
   ]);
   return {
     outcome: 'success',
@@ -153,14 +164,23 @@ function paymentRequest(params: PayParams): PaymentRequest {
   return { productCode, orderId, amountMinor, amount, data };
 }
 
-async function payOnce(c: EspayInternals, req: PaymentRequest, rqUuid: string, signal: AbortSignal | undefined): Promise<EspayPaymentResult> {
+async function payOnce(
+  c: EspayInternals,
+  req: PaymentRequest,
+  rqUuid: string,
+  signal: AbortSignal | undefined,
+): Promise<EspayPaymentResult> {
   const { productCode, orderId, amount, data, amountMinor } = req;
   const body: PaymentReportRequest = {
     ...commonFields(c, rqUuid),
     order_id: orderId,
     product_code: productCode,
     amount,
-    signature: espaySignature('payment', { sender_id: c.senderId, order_id: orderId, product_code: productCode, amount, rq_uuid: rqUuid }, c.signatureKey),
+    signature: espaySignature(
+      'payment',
+      { sender_id: c.senderId, order_id: orderId, product_code: productCode, amount, rq_uuid: rqUuid },
+      c.signatureKey,
+    ),
     ...(data === undefined ? {} : { data }),
   };
   const answer = await sendEspay(c, 'paymentReport', body, {

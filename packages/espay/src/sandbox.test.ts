@@ -74,7 +74,8 @@ describe('Espay client against the embedded sandbox', () => {
     const inquiry = await espay.inquiry({ productCode: PRODUCT, orderId: '880000019999' });
     const result = await espay.payAndConfirm({ inquiry, poll: { initialDelayMs: 10 } });
     expect(result.outcome).toBe('unknown');
-    if (result.outcome === 'unknown') expect(result.references).toMatchObject({ order_id: '880000019999', product_code: PRODUCT, amount: inquiry.amount.toString() });
+    if (result.outcome === 'unknown')
+      expect(result.references).toMatchObject({ order_id: '880000019999', product_code: PRODUCT, amount: inquiry.amount.toString() });
     expect(payments('880000019999')).toHaveLength(1);
   });
 
@@ -114,7 +115,12 @@ describe('Espay client against the embedded sandbox', () => {
   });
 
   it('strict validation accepts the three-digit codes (String(4) is a maximum) and reports the failure as typed', async () => {
-    const strict = createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, validators: espayValidators, validate: 'strict' });
+    const strict = createEspayClient({
+      baseUrl: sandbox.url,
+      ...sandbox.credentials.espay,
+      validators: espayValidators,
+      validate: 'strict',
+    });
     const low = await strict.inquiry({ productCode: PRODUCT, orderId: '880000000800' });
     await expect(strict.pay({ inquiry: low })).rejects.not.toBeInstanceOf(ValidationError);
   });

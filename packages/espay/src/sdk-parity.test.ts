@@ -65,7 +65,9 @@ const SDK: Record<EspayOperation, SdkCall> = {
 
 async function viaGeneratedSdk(operation: EspayOperation, form: string): Promise<Sent> {
   let sent: Sent | undefined;
-  const http = createClient(createConfig({ baseUrl: 'HTTP://127.0.0.1:80/base', auth: () => `${BASIC.username}:${BASIC.password}`, headers: { Accept: '*/*' } }));
+  const http = createClient(
+    createConfig({ baseUrl: 'HTTP://127.0.0.1:80/base', auth: () => `${BASIC.username}:${BASIC.password}`, headers: { Accept: '*/*' } }),
+  );
   await SDK[operation]({
     client: http,
     body: Object.fromEntries(new URLSearchParams(form)),
@@ -82,8 +84,14 @@ async function viaGeneratedSdk(operation: EspayOperation, form: string): Promise
 
 describe('requests match the generated SDK', () => {
   const cases: Array<[EspayOperation, (client: ReturnType<typeof createEspayClient>) => Promise<unknown>]> = [
-    ['inquiryTransaction', (c) => c.inquiry({ productCode: 'STCKAI', orderId: '9900990099', rqUuid: '5441217', additionalData: { amount: '10000000' } })],
-    ['paymentReport', (c) => c.pay({ productCode: 'STCKAI', orderId: '9900990099', amount: 12540000n, data: { note: 'a b&c' }, rqUuid: '5441217' })],
+    [
+      'inquiryTransaction',
+      (c) => c.inquiry({ productCode: 'STCKAI', orderId: '9900990099', rqUuid: '5441217', additionalData: { amount: '10000000' } }),
+    ],
+    [
+      'paymentReport',
+      (c) => c.pay({ productCode: 'STCKAI', orderId: '9900990099', amount: 12540000n, data: { note: 'a b&c' }, rqUuid: '5441217' }),
+    ],
     ['getTransactionInfo', (c) => c.transactionInfo({ refId: 'TX20190918155254952', rqUuid: '5441217' })],
     ['getBalance', (c) => c.balance({ rqUuid: '5441217' })],
     ['getRegisteredProducts', (c) => c.registeredProducts({ rqUuid: '5441217' })],

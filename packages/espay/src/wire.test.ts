@@ -27,7 +27,14 @@ const answers: Record<string, unknown> = {
     amount: '12540000',
     bill_amount: '12540000',
     admin_fee: '0',
-    data: { phone_no: '0888666777', bill_total: '1', bill_ref: '108A000000', bill_amount: '000000125400', customer_name: 'SMARTFREN CUSTOMER POSTPAID', region_code: '00' },
+    data: {
+      phone_no: '0888666777',
+      bill_total: '1',
+      bill_ref: '108A000000',
+      bill_amount: '000000125400',
+      customer_name: 'SMARTFREN CUSTOMER POSTPAID',
+      region_code: '00',
+    },
   },
   '/rest/biller/paymentreport': {
     rq_uuid: '5441217',
@@ -36,10 +43,29 @@ const answers: Record<string, unknown> = {
     error_desc: 'Success',
     order_id: '9900990099',
     ref_id: 'TX20190918155254952',
-    data: { phone_no: '0888666777', bill_total: '1', bill_ref: '108A000000', bill_amount: '000000125400', customer_name: 'SMARTFREN CUSTOMER POSTPAID', region_code: '00' },
+    data: {
+      phone_no: '0888666777',
+      bill_total: '1',
+      bill_ref: '108A000000',
+      bill_amount: '000000125400',
+      customer_name: 'SMARTFREN CUSTOMER POSTPAID',
+      region_code: '00',
+    },
   },
-  '/rest/billertools/gettransactioninfo': { rq_uuid: '5441217', rs_datetime: '2019-09-26 21:10:00', error_code: '0000', error_desc: 'Success', ref_id: 'TX20190918155254952' },
-  '/rest/billertools/getbalance': { rq_uuid: '5441217', rs_datetime: '2018-01-15 10:33:45', error_code: '0000', error_desc: 'Success', balance: '16127451.00' },
+  '/rest/billertools/gettransactioninfo': {
+    rq_uuid: '5441217',
+    rs_datetime: '2019-09-26 21:10:00',
+    error_code: '0000',
+    error_desc: 'Success',
+    ref_id: 'TX20190918155254952',
+  },
+  '/rest/billertools/getbalance': {
+    rq_uuid: '5441217',
+    rs_datetime: '2018-01-15 10:33:45',
+    error_code: '0000',
+    error_desc: 'Success',
+    balance: '16127451.00',
+  },
 };
 let server: Server;
 let baseUrl: string;

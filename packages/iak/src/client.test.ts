@@ -31,7 +31,14 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 function client(extra: Partial<IakClientOptions> = {}) {
-  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, validators: iakValidators, validate: 'strict', ...extra });
+  return createIakClient({
+    baseUrl: fake.url,
+    username: FAKE_USERNAME,
+    apiKey: FAKE_API_KEY,
+    validators: iakValidators,
+    validate: 'strict',
+    ...extra,
+  });
 }
 
 async function caught(promise: Promise<unknown>): Promise<BillerkitError> {
@@ -109,7 +116,13 @@ describe.each(['json', 'xml'] as const)('%s format', (format) => {
       tr_id: '9732792',
       sign: iakSign(FAKE_USERNAME, FAKE_API_KEY, '9732792'),
     });
-    expect(paid).toMatchObject({ outcome: 'success', responseCode: '00', balance: 99758610800n, noref: '004212C9245F1BA43A77CEBD5CD5DA39', datetime: '20180803171844' });
+    expect(paid).toMatchObject({
+      outcome: 'success',
+      responseCode: '00',
+      balance: 99758610800n,
+      noref: '004212C9245F1BA43A77CEBD5CD5DA39',
+      datetime: '20180803171844',
+    });
 
     const after = await iak.checkStatus({ refId: 'ORDER1002' });
     expect(fake.requests.at(-1)!.body['sign']).toBe(iakSign(FAKE_USERNAME, FAKE_API_KEY, 'cs'));
@@ -148,7 +161,9 @@ describe.each(['json', 'xml'] as const)('%s format', (format) => {
   it('returns a pending payment as outcome pending', async () => {
     const iak = client({ format });
     const inquiry = await iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'ORDER1004' });
-    fake.override('pay-pasca', () => ({ data: { tr_id: Number(inquiry.trId), response_code: '39', message: 'PENDING / TRANSAKSI SEDANG DIPROSES' } }));
+    fake.override('pay-pasca', () => ({
+      data: { tr_id: Number(inquiry.trId), response_code: '39', message: 'PENDING / TRANSAKSI SEDANG DIPROSES' },
+    }));
     const paid = await iak.pay({ trId: inquiry.trId });
     expect(paid.outcome).toBe('pending');
     expect(paid.responseCode).toBe('39');
@@ -193,7 +208,10 @@ describe.each(['json', 'xml'] as const)('%s format', (format) => {
 
   it('reads an answer in the other format than the one it asked in', async () => {
     const iak = client({ format });
-    fake.override('inq-pasca', () => ({ format: format === 'xml' ? 'json' : 'xml', data: { response_code: '20', message: 'PRODUCT UNREGISTERED' } }));
+    fake.override('inq-pasca', () => ({
+      format: format === 'xml' ? 'json' : 'xml',
+      data: { response_code: '20', message: 'PRODUCT UNREGISTERED' },
+    }));
     const error = await caught(iak.inquiry({ code: 'NOSUCH', hp: '1', refId: 'ORDER1010' }));
     expect(error).toMatchObject({ code: '20', kind: 'product' });
   });
@@ -265,7 +283,10 @@ describe('transport-level failures', () => {
     expect((error as ValidationError).direction).toBe('request');
     expect((error as ValidationError).issues).toEqual([{ path: '/hp', keyword: 'provider', message: 'The hp field is required.' }]);
 
-    fake.override('inq-pasca', () => ({ status: 400, data: { response_code: '107', message: 'XML FORMAT ERROR', error_details: { ref_id: ['too long', 'bad'] } } }));
+    fake.override('inq-pasca', () => ({
+      status: 400,
+      data: { response_code: '107', message: 'XML FORMAT ERROR', error_details: { ref_id: ['too long', 'bad'] } },
+    }));
     const coded = await caught(client().inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A5B' }));
     expect(coded).toBeInstanceOf(ValidationError);
     expect(coded).toMatchObject({ code: '107', providerMessage: 'XML FORMAT ERROR', httpStatus: 400 });
@@ -280,7 +301,9 @@ describe('transport-level failures', () => {
   });
 
   it('throws ValidationError (response) when strict validation fails, and passes with validate off', async () => {
-    fake.override('inq-pasca', () => ({ data: { response_code: '00', message: 'INQUIRY SUCCESS', tr_id: 'not-a-number', nominal: 1, admin: 0, price: 1, selling_price: 1 } }));
+    fake.override('inq-pasca', () => ({
+      data: { response_code: '00', message: 'INQUIRY SUCCESS', tr_id: 'not-a-number', nominal: 1, admin: 0, price: 1, selling_price: 1 },
+    }));
     const error = await caught(client().inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A7' }));
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).direction).toBe('response');
@@ -295,7 +318,21 @@ describe('transport-level failures', () => {
 
   it('refuses amounts that are not exact whole rupiah instead of rounding them', async () => {
     fake.override('inq-pasca', (req) => ({
-      data: { response_code: '00', message: 'INQUIRY SUCCESS', tr_id: 5, code: 'X', hp: '1', tr_name: 'N', period: '', ref_id: req.body['ref_id'], nominal: 1000.5, admin: 0, price: 1000.5, selling_price: 1000.5, desc: [] },
+      data: {
+        response_code: '00',
+        message: 'INQUIRY SUCCESS',
+        tr_id: 5,
+        code: 'X',
+        hp: '1',
+        tr_name: 'N',
+        period: '',
+        ref_id: req.body['ref_id'],
+        nominal: 1000.5,
+        admin: 0,
+        price: 1000.5,
+        selling_price: 1000.5,
+        desc: [],
+      },
     }));
     const error = await caught(client({ validate: 'off' }).inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A9' }));
     expect(error).toBeInstanceOf(MalformedResponseError);

@@ -9,13 +9,33 @@
  * Scenarios are generated with fast-check (seeded; BILLERKIT_FUZZ_SEED replays a run) and bounded twice:
  * BILLERKIT_CLIENT_FUZZ_RUNS calls (default 3000) and a wall-clock budget.
  */
-import { FUZZ, type HostileServer, type Json, judge, jsonValue as jsonValueOf, runFuzzCases, type Scenario, scenarioOf, startHostileServer } from '@billerkit/client-fuzz';
+import {
+  FUZZ,
+  type HostileServer,
+  type Json,
+  judge,
+  jsonValue as jsonValueOf,
+  runFuzzCases,
+  type Scenario,
+  scenarioOf,
+  startHostileServer,
+} from '@billerkit/client-fuzz';
 import { BillerkitError, isBillerkitError } from '@billerkit/core';
 import { type Sandbox, startSandbox } from '@billerkit/sandbox';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iakValidators } from '@billerkit/validators/iak';
-import { checkStatus, createIakClient, createIakConnection, type IakClient, inquiry, pay, payAndConfirm, pricelist, receipt } from './index.js';
+import {
+  checkStatus,
+  createIakClient,
+  createIakConnection,
+  type IakClient,
+  inquiry,
+  pay,
+  payAndConfirm,
+  pricelist,
+  receipt,
+} from './index.js';
 
 const { runs: RUNS, seed: SEED } = FUZZ;
 const isTyped = (error: unknown): error is BillerkitError => isBillerkitError(error) && error instanceof BillerkitError;
@@ -27,7 +47,16 @@ const CREDENTIALS = { username: '081200000001', apiKey: `iak-${Math.random().toS
 
 type Format = 'json' | 'xml';
 type Operation = 'inquiry' | 'pay' | 'checkStatus' | 'pricelist' | 'pricelistType' | 'receiptPdf' | 'receiptData' | 'payAndConfirm';
-const OPERATIONS: Operation[] = ['inquiry', 'pay', 'checkStatus', 'pricelist', 'pricelistType', 'receiptPdf', 'receiptData', 'payAndConfirm'];
+const OPERATIONS: Operation[] = [
+  'inquiry',
+  'pay',
+  'checkStatus',
+  'pricelist',
+  'pricelistType',
+  'receiptPdf',
+  'receiptData',
+  'payAndConfirm',
+];
 type Answer = 'inq-pasca' | 'pay-pasca' | 'checkstatus' | 'pricelist-pasca' | 'receipt-pdf' | 'receipt-data';
 const recorded = new Map<string, Buffer>();
 const key = (answer: Answer, format: Format) => `${answer}:${format}`;
@@ -72,9 +101,11 @@ async function recordValidAnswers(): Promise<void> {
     await sandbox.close();
   }
   for (const answer of ['inq-pasca', 'pay-pasca', 'checkstatus', 'pricelist-pasca'] as const) {
-    for (const format of ['json', 'xml'] as const) if (!recorded.has(key(answer, format))) throw new Error(`no valid ${answer} ${format} answer was recorded`);
+    for (const format of ['json', 'xml'] as const)
+      if (!recorded.has(key(answer, format))) throw new Error(`no valid ${answer} ${format} answer was recorded`);
   }
-  for (const answer of ['receipt-pdf', 'receipt-data'] as const) if (!recorded.has(key(answer, 'json'))) throw new Error(`no valid ${answer} was recorded`);
+  for (const answer of ['receipt-pdf', 'receipt-data'] as const)
+    if (!recorded.has(key(answer, 'json'))) throw new Error(`no valid ${answer} was recorded`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -113,7 +144,13 @@ const bodyKind: fc.Arbitrary<BodyKind> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('amount' as const), value: jsonValue }) },
   // Identifiers are what a client reads most strictly (tr_id must be digits, ref_id is echoed back).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('ids' as const), value: jsonValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('code' as const), value: fc.oneof(jsonValue, fc.constantFrom<Json>('00', '39', '42', '201', '06', '100', 0, 1, '000', 'OK')) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('code' as const),
+      value: fc.oneof(jsonValue, fc.constantFrom<Json>('00', '39', '42', '201', '06', '100', 0, 1, '000', 'OK')),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), bytes: fc.constantFrom(70_000, 300_000, 2_000_000) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'empty' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 300 }) }) },
@@ -152,7 +189,8 @@ function hostileXml(variant: number): string {
   const variants: Array<() => string> = [
     () =>
       '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><mp><response_code>&c;</response_code><message>x</message></mp>',
-    () => '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY x SYSTEM "file:///etc/passwd">]><mp><response_code>00</response_code><message>&x;</message></mp>',
+    () =>
+      '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY x SYSTEM "file:///etc/passwd">]><mp><response_code>00</response_code><message>&x;</message></mp>',
     () => `<?xml version="1.0"?><mp>${'<a>'.repeat(50_000)}${'</a>'.repeat(50_000)}</mp>`,
     () => `<?xml version="1.0"?><mp>${'<a>'.repeat(40)}x${'</a>'.repeat(40)}</mp>`,
     () => '<?xml version="1.0"?><mp><response_code>00</response_code><response_code>01</response_code><message>x</message></mp>',
@@ -178,7 +216,9 @@ function mutate(valid: Buffer, format: Format, kind: { field: number; value?: Js
     const leaves = [...text.matchAll(/<([a-z_]+)>([^<]*)<\/\1>/g)];
     const leaf = leaves[kind.field % Math.max(1, leaves.length)];
     if (!leaf) return valid;
-    const replacement = kind.drop ? '' : `<${leaf[1]}>${typeof kind.value === 'string' ? kind.value.replace(/&/g, '&amp;').replace(/</g, '&lt;') : JSON.stringify(kind.value) ?? ''}</${leaf[1]}>`;
+    const replacement = kind.drop
+      ? ''
+      : `<${leaf[1]}>${typeof kind.value === 'string' ? kind.value.replace(/&/g, '&amp;').replace(/</g, '&lt;') : (JSON.stringify(kind.value) ?? '')}</${leaf[1]}>`;
     return Buffer.from(text.slice(0, leaf.index) + replacement + text.slice(leaf.index! + leaf[0].length));
   }
   let parsed: Record<string, unknown>;
@@ -204,13 +244,19 @@ function bodyFor(answer: Answer, format: Format, kind: BodyKind): Buffer {
     case 'valid':
       return valid;
     case 'other-format':
-      return answer.startsWith('receipt') ? recorded.get(key('checkstatus', 'xml'))! : recorded.get(key(answer, format === 'json' ? 'xml' : 'json'))!;
+      return answer.startsWith('receipt')
+        ? recorded.get(key('checkstatus', 'xml'))!
+        : recorded.get(key(answer, format === 'json' ? 'xml' : 'json'))!;
     case 'truncated':
       return valid.subarray(0, kind.at % Math.max(1, valid.length));
     case 'html':
-      return Buffer.from('<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>');
+      return Buffer.from(
+        '<!DOCTYPE html><html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable</h1></body></html>',
+      );
     case 'xml-error':
-      return Buffer.from('<?xml version="1.0" ?>\n<mp>\n  <response_code>117</response_code>\n  <message>PAGE NOT FOUND</message>\n</mp>\n');
+      return Buffer.from(
+        '<?xml version="1.0" ?>\n<mp>\n  <response_code>117</response_code>\n  <message>PAGE NOT FOUND</message>\n</mp>\n',
+      );
     case 'xml-hostile':
       return Buffer.from(hostileXml(kind.variant));
     case 'retyped':
@@ -220,22 +266,36 @@ function bodyFor(answer: Answer, format: Format, kind: BodyKind): Buffer {
     case 'amount':
       return ['price', 'nominal', 'admin', 'selling_price', 'balance'].reduce((body, field) => {
         const text = body.toString('utf8');
-        if (fmt === 'xml') return Buffer.from(text.replace(new RegExp(`<${field}>[^<]*</${field}>`), `<${field}>${String(kind.value)}</${field}>`));
-        return Buffer.from(text.replace(new RegExp(`"${field}":\\s*("[^"]*"|[-0-9.eE+]+)`), `"${field}":${JSON.stringify(kind.value) ?? 'null'}`));
+        if (fmt === 'xml')
+          return Buffer.from(text.replace(new RegExp(`<${field}>[^<]*</${field}>`), `<${field}>${String(kind.value)}</${field}>`));
+        return Buffer.from(
+          text.replace(new RegExp(`"${field}":\\s*("[^"]*"|[-0-9.eE+]+)`), `"${field}":${JSON.stringify(kind.value) ?? 'null'}`),
+        );
       }, valid);
     case 'ids':
       return ['tr_id', 'ref_id'].reduce((body, field) => {
         const text = body.toString('utf8');
-        if (fmt === 'xml') return Buffer.from(text.replace(new RegExp(`<${field}>[^<]*</${field}>`), `<${field}>${String(kind.value).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</${field}>`));
-        return Buffer.from(text.replace(new RegExp(`"${field}":\\s*("[^"]*"|[-0-9.eE+]+)`), `"${field}":${JSON.stringify(kind.value) ?? 'null'}`));
+        if (fmt === 'xml')
+          return Buffer.from(
+            text.replace(
+              new RegExp(`<${field}>[^<]*</${field}>`),
+              `<${field}>${String(kind.value).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</${field}>`,
+            ),
+          );
+        return Buffer.from(
+          text.replace(new RegExp(`"${field}":\\s*("[^"]*"|[-0-9.eE+]+)`), `"${field}":${JSON.stringify(kind.value) ?? 'null'}`),
+        );
       }, valid);
     case 'code': {
       const text = valid.toString('utf8');
-      if (fmt === 'xml') return Buffer.from(text.replace(/<response_code>[^<]*<\/response_code>/, `<response_code>${String(kind.value)}</response_code>`));
+      if (fmt === 'xml')
+        return Buffer.from(text.replace(/<response_code>[^<]*<\/response_code>/, `<response_code>${String(kind.value)}</response_code>`));
       return Buffer.from(text.replace(/"response_code":\s*"[^"]*"/, `"response_code":${JSON.stringify(kind.value) ?? 'null'}`));
     }
     case 'huge':
-      return fmt === 'xml' ? Buffer.from(valid.toString('utf8').replace('</mp>', `<message>${'x'.repeat(kind.bytes)}</message></mp>`)) : Buffer.concat([valid, Buffer.alloc(kind.bytes, 0x20)]);
+      return fmt === 'xml'
+        ? Buffer.from(valid.toString('utf8').replace('</mp>', `<message>${'x'.repeat(kind.bytes)}</message></mp>`))
+        : Buffer.concat([valid, Buffer.alloc(kind.bytes, 0x20)]);
     case 'empty':
       return Buffer.alloc(0);
     case 'bytes':
@@ -267,7 +327,13 @@ type Calls = Pick<IakClient, 'inquiry' | 'pay' | 'checkStatus' | 'pricelist' | '
  * typed error. JSON calls also go, one in three, through the modular API on a connection without the
  * `<mp>` codec, where an XML answer must end as a typed error too.
  */
-function clientFor(id: string, format: Format, validated: boolean, lean: boolean, limits: { timeoutMs: number; totalTimeoutMs: number } = FUZZ): Calls {
+function clientFor(
+  id: string,
+  format: Format,
+  validated: boolean,
+  lean: boolean,
+  limits: { timeoutMs: number; totalTimeoutMs: number } = FUZZ,
+): Calls {
   const options = {
     baseUrl: server.baseUrlFor(id),
     ...CREDENTIALS,
@@ -309,7 +375,11 @@ function callFor(op: Operation, client: Calls): { call: () => Promise<unknown>; 
       return { call: () => client.receipt({ trId: '123456', format: 'data' }), deadlineMs: FUZZ.totalTimeoutMs };
     case 'payAndConfirm':
       return {
-        call: () => client.payAndConfirm({ trId: '123456', refId }, { deadlineMs: 1_500, poll: { initialDelayMs: 20, maxDelayMs: 100 }, rePostGraceMs: 50 }),
+        call: () =>
+          client.payAndConfirm(
+            { trId: '123456', refId },
+            { deadlineMs: 1_500, poll: { initialDelayMs: 20, maxDelayMs: 100 }, rePostGraceMs: 50 },
+          ),
         deadlineMs: 1_500 + FUZZ.totalTimeoutMs,
       };
   }
@@ -352,18 +422,24 @@ describe('the verdict', () => {
     ['ValidationError', { ...plain, body: { kind: 'amount', value: { nested: true } } }, true, false],
     ['a result', { ...plain, body: { kind: 'valid' } }, false, true],
     ['MalformedResponseError', { ...plain, contentType: 'application/xml', body: { kind: 'other-format' } }, false, true],
-  ] as const)('a hostile answer can end as %s (%j, validators %s, modular without the XML codec %s)', async (expected, s, validated, lean) => {
-    sequence += 1;
-    const id = String(sequence);
-    scenarios.set(id, { format: 'json', scenario: s as Scenario<BodyKind> });
-    const timeoutMs = expected === 'TimeoutError' ? FUZZ.timeoutMs : 10_000;
-    const client = clientFor(id, 'json', validated, lean, { timeoutMs, totalTimeoutMs: timeoutMs * 3 });
-    // A recorded inquiry answer echoes another ref_id (a mismatch the client refuses), so the result comes from the price list.
-    const call = expected === 'a result' ? () => client.pricelist() : () => client.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: `fuzz-${id}` });
-    const verdict = await judge(call, timeoutMs * 3, isTyped);
-    scenarios.delete(id);
-    expect(verdict.kind === 'typed' ? verdict.error.constructor.name : verdict.kind).toBe(expected === 'a result' ? 'result' : expected);
-  });
+  ] as const)(
+    'a hostile answer can end as %s (%j, validators %s, modular without the XML codec %s)',
+    async (expected, s, validated, lean) => {
+      sequence += 1;
+      const id = String(sequence);
+      scenarios.set(id, { format: 'json', scenario: s as Scenario<BodyKind> });
+      const timeoutMs = expected === 'TimeoutError' ? FUZZ.timeoutMs : 10_000;
+      const client = clientFor(id, 'json', validated, lean, { timeoutMs, totalTimeoutMs: timeoutMs * 3 });
+      // A recorded inquiry answer echoes another ref_id (a mismatch the client refuses), so the result comes from the price list.
+      const call =
+        expected === 'a result'
+          ? () => client.pricelist()
+          : () => client.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: `fuzz-${id}` });
+      const verdict = await judge(call, timeoutMs * 3, isTyped);
+      scenarios.delete(id);
+      expect(verdict.kind === 'typed' ? verdict.error.constructor.name : verdict.kind).toBe(expected === 'a result' ? 'result' : expected);
+    },
+  );
 });
 
 describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
@@ -371,7 +447,13 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
     'settles every call in time with a result or a typed error, the API key never shown',
     async () => {
       const cases = fc.sample(
-        fc.record({ op: fc.constantFrom(...OPERATIONS), format: fc.constantFrom<Format>('json', 'xml'), validated: fc.boolean(), lean: fc.nat(2).map((n) => n === 0), scenario }),
+        fc.record({
+          op: fc.constantFrom(...OPERATIONS),
+          format: fc.constantFrom<Format>('json', 'xml'),
+          validated: fc.boolean(),
+          lean: fc.nat(2).map((n) => n === 0),
+          scenario,
+        }),
         { numRuns: RUNS, seed: SEED },
       );
       const { ran, failures, kinds } = await runFuzzCases({
@@ -391,7 +473,10 @@ describe(`IAK client under ${RUNS} hostile answers (seed ${SEED})`, () => {
           };
         },
       });
-      if (failures.length > 0) throw new Error(`${failures.length} of ${ran} calls failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${failures.slice(0, 8).join('\n')}`);
+      if (failures.length > 0)
+        throw new Error(
+          `${failures.length} of ${ran} calls failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${failures.slice(0, 8).join('\n')}`,
+        );
       console.info(`iak client fuzz: ${ran} calls, ${JSON.stringify(Object.fromEntries(kinds))}`);
       expect(uncaught).toEqual([]);
       expect(ran).toBeGreaterThanOrEqual(Math.min(RUNS, 500));

@@ -8,7 +8,13 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createClient, type UserConfig } from '@hey-api/openapi-ts';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BillCheckRequest, CheckStatusRequest, InqPascaRequest, PayPascaRequest, PricelistPascaRequest } from './generated/types.gen.js';
+import type {
+  BillCheckRequest,
+  CheckStatusRequest,
+  InqPascaRequest,
+  PayPascaRequest,
+  PricelistPascaRequest,
+} from './generated/types.gen.js';
 
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const GENERATED = join(PACKAGE, 'src/generated');

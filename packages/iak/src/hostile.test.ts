@@ -19,7 +19,14 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 function client(extra: Partial<IakClientOptions> = {}) {
-  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, timeoutMs: 10_000, retry: { maxRetries: 0 }, ...extra });
+  return createIakClient({
+    baseUrl: fake.url,
+    username: FAKE_USERNAME,
+    apiKey: FAKE_API_KEY,
+    timeoutMs: 10_000,
+    retry: { maxRetries: 0 },
+    ...extra,
+  });
 }
 
 async function paidInquiry(refId: string) {
@@ -30,7 +37,9 @@ describe('IAK success answers are cross-checked with validators off', () => {
   it('pay: a bare {"response_code":"00"} is a ResponseMismatchError naming the missing tr_id', async () => {
     const bill = await paidInquiry('H1');
     fake.override('pay-pasca', () => ({ data: { response_code: '00' } }));
-    const error = await client().pay({ trId: bill.trId }).catch((error: Error) => error);
+    const error = await client()
+      .pay({ trId: bill.trId })
+      .catch((error: Error) => error);
     expect(error).toBeInstanceOf(ResponseMismatchError);
     expect(error).toBeInstanceOf(MalformedResponseError);
     expect((error as ResponseMismatchError).problems).toEqual([`tr_id is missing (the request's is ${bill.trId})`]);
@@ -44,7 +53,9 @@ describe('IAK success answers are cross-checked with validators off', () => {
         const answer = f.defaults['pay-pasca']?.(req, f) as { data: Record<string, unknown> };
         return { data: { ...answer.data, tr_id: 1234 } };
       });
-      const error = await client({ format }).pay({ trId: bill.trId }).catch((error: Error) => error);
+      const error = await client({ format })
+        .pay({ trId: bill.trId })
+        .catch((error: Error) => error);
       expect(error, format).toBeInstanceOf(ResponseMismatchError);
       expect(error.message).toContain(`tr_id "1234" is not the request's "${bill.trId}"`);
     }
@@ -57,9 +68,15 @@ describe('IAK success answers are cross-checked with validators off', () => {
       const answer = f.defaults['checkstatus']?.(req, f) as { data: Record<string, unknown> };
       return { data: { ...answer.data, ref_id: 'SOMEONE-ELSE' } };
     });
-    expect(await client().checkStatus({ refId: 'H3' }).catch((error: Error) => error)).toBeInstanceOf(ResponseMismatchError);
+    expect(
+      await client()
+        .checkStatus({ refId: 'H3' })
+        .catch((error: Error) => error),
+    ).toBeInstanceOf(ResponseMismatchError);
     fake.override('checkstatus', () => ({ data: { ref_id: 'H3', status: 1, response_code: '00', message: 'PAYMENT SUCCESS' } }));
-    const error = await client().checkStatus({ refId: 'H3' }).catch((error: Error) => error);
+    const error = await client()
+      .checkStatus({ refId: 'H3' })
+      .catch((error: Error) => error);
     expect(error).toBeInstanceOf(ResponseMismatchError);
     expect((error as ResponseMismatchError).problems).toEqual(['tr_id is missing']);
   });
@@ -87,7 +104,9 @@ describe('IAK success answers are cross-checked with validators off', () => {
         f.byTrId(bill.trId)!.state = 'unpaid';
         return { data: { ...answer.data, response_code: code } };
       });
-      const error = await client().pay({ trId: bill.trId }).catch((error: Error) => error);
+      const error = await client()
+        .pay({ trId: bill.trId })
+        .catch((error: Error) => error);
       expect(error, String(code)).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).code).toBe(String(code));
     }
@@ -99,8 +118,13 @@ describe('IAK success answers are cross-checked with validators off', () => {
       f.defaults['pay-pasca']?.(req, f); // the money moves …
       return { data: { response_code: '00', message: 'PAYMENT SUCCESS' } }; // … and the answer says nothing about which payment
     });
-    fake.override('checkstatus', () => ({ data: { ref_id: 'NOT-H7', tr_id: bill.trId, status: 1, response_code: '00', message: 'PAYMENT SUCCESS' } }));
-    const result = await client().payAndConfirm({ trId: bill.trId, refId: 'H7' }, { deadlineMs: 10_000, poll: { initialDelayMs: 10, maxDelayMs: 20 } });
+    fake.override('checkstatus', () => ({
+      data: { ref_id: 'NOT-H7', tr_id: bill.trId, status: 1, response_code: '00', message: 'PAYMENT SUCCESS' },
+    }));
+    const result = await client().payAndConfirm(
+      { trId: bill.trId, refId: 'H7' },
+      { deadlineMs: 10_000, poll: { initialDelayMs: 10, maxDelayMs: 20 } },
+    );
     expect(result.outcome).toBe('unknown');
     expect(result.payments).toBe(1);
     expect(result.statusChecks).toBe(1);
@@ -114,7 +138,10 @@ describe('IAK success answers are cross-checked with validators off', () => {
       f.defaults['pay-pasca']?.(req, f);
       return { data: { response_code: '00', message: 'PAYMENT SUCCESS', tr_id: 1 } };
     });
-    const result = await client().payAndConfirm({ trId: bill.trId, refId: 'H8' }, { deadlineMs: 10_000, poll: { initialDelayMs: 10, maxDelayMs: 20 } });
+    const result = await client().payAndConfirm(
+      { trId: bill.trId, refId: 'H8' },
+      { deadlineMs: 10_000, poll: { initialDelayMs: 10, maxDelayMs: 20 } },
+    );
     expect(result).toMatchObject({ outcome: 'success', via: 'status', payments: 1 });
     expect(fake.counts['pay-pasca']).toBe(1);
   });

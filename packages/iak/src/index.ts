@@ -11,7 +11,14 @@
  */
 export { createIakClient, type IakClient } from './lib/client.js';
 export { checkStatus, paymentStatus } from './lib/check-status.js';
-export { IAK_BASE_URLS, IAK_DEFAULT_TIMEOUT_MS, IAK_PATHS, type IakClientOptions, type IakEnvironment, type IakFormat } from './lib/config.js';
+export {
+  IAK_BASE_URLS,
+  IAK_DEFAULT_TIMEOUT_MS,
+  IAK_PATHS,
+  type IakClientOptions,
+  type IakEnvironment,
+  type IakFormat,
+} from './lib/config.js';
 export { createIakConnection, type IakConnection, type IakConnectionOptions } from './lib/connection.js';
 export type { IakCallOptions } from './lib/exchange.js';
 export { inquiry } from './lib/inquiry.js';
@@ -25,7 +32,14 @@ export {
   payAndConfirm,
 } from './lib/pay-and-confirm.js';
 export { pricelist } from './lib/pricelist.js';
-export { type IakReceipt, type IakReceiptData, type IakReceiptFormat, type IakReceiptInput, type IakReceiptPdf, receipt } from './lib/receipt.js';
+export {
+  type IakReceipt,
+  type IakReceiptData,
+  type IakReceiptFormat,
+  type IakReceiptInput,
+  type IakReceiptPdf,
+  receipt,
+} from './lib/receipt.js';
 export { type IakXmlCodec, iakXml } from './lib/xml.js';
 export {
   buildCheckStatusBody,

@@ -42,7 +42,14 @@ function sandboxConnection(extra: Partial<IakConnectionOptions> = {}) {
 }
 
 function fakeConnection(extra: Partial<IakConnectionOptions> = {}) {
-  return createIakConnection({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, timeoutMs: 10_000, retry: { maxRetries: 0 }, ...extra });
+  return createIakConnection({
+    baseUrl: fake.url,
+    username: FAKE_USERNAME,
+    apiKey: FAKE_API_KEY,
+    timeoutMs: 10_000,
+    retry: { maxRetries: 0 },
+    ...extra,
+  });
 }
 
 describe('the modular operations against the sandbox', () => {
@@ -88,7 +95,10 @@ describe('the modular operations against the sandbox', () => {
     const result = await payAndConfirm(iak, bill, { poll: { initialDelayMs: 10, maxDelayMs: 50 }, deadlineMs: 5000 });
     expect(result).toMatchObject({ outcome: 'success', via: 'status', payments: 1 });
 
-    await expect(inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000004', refId: 'MOD3' })).rejects.toMatchObject({ code: '01', kind: 'already_paid' });
+    await expect(inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000004', refId: 'MOD3' })).rejects.toMatchObject({
+      code: '01',
+      kind: 'already_paid',
+    });
     const failing = await inquiry(iak, { code: 'PLNPOSTPAID', hp: '530000000006', refId: 'MOD4' });
     await expect(pay(iak, { trId: failing.trId })).rejects.toBeInstanceOf(ProviderError);
     const wrong = createIakConnection({ baseUrl: sandbox.url, username: sandbox.credentials.iak.username, apiKey: 'not-the-key' });
@@ -155,7 +165,9 @@ describe('a connection', () => {
   it('checks its options as createIakClient does, under its own name', () => {
     const creds = { username: FAKE_USERNAME, apiKey: FAKE_API_KEY };
     expect(() => createIakConnection({ username: '1', apiKey: '' })).toThrow(/^createIakConnection: apiKey must not be empty/);
-    expect(() => createIakConnection({ ...creds, validate: 'strict' })).toThrow(/^createIakConnection: validate 'strict' needs the validators/);
+    expect(() => createIakConnection({ ...creds, validate: 'strict' })).toThrow(
+      /^createIakConnection: validate 'strict' needs the validators/,
+    );
     expect(() => createIakConnection(null as never)).toThrow(/^createIakConnection: options must be an object/);
     expect(() => createIakConnection({ ...creds, xml: {} as never })).toThrow(/^createIakConnection: xml must be the iakXml codec/);
     // The client keeps its own name in the same errors.
@@ -198,8 +210,18 @@ describe('a connection without the XML codec', () => {
   });
 
   it.each([
-    ['an <mp> error document', '<?xml version="1.0" ?>\n<mp><response_code>100</response_code><message>INVALID SIGNATURE</message></mp>', 'application/xml', /XML document/],
-    ['hostile XML (a DTD with entities)', '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY a "aaaa">]><mp><message>&a;</message></mp>', 'application/xml', /XML document/],
+    [
+      'an <mp> error document',
+      '<?xml version="1.0" ?>\n<mp><response_code>100</response_code><message>INVALID SIGNATURE</message></mp>',
+      'application/xml',
+      /XML document/,
+    ],
+    [
+      'hostile XML (a DTD with entities)',
+      '<?xml version="1.0"?><!DOCTYPE mp [<!ENTITY a "aaaa">]><mp><message>&a;</message></mp>',
+      'application/xml',
+      /XML document/,
+    ],
     ['XML after a BOM and blank lines', '\ufeff\n\n  <mp><data/></mp>', 'text/plain', /XML document/],
     ['an HTML error page', '<!DOCTYPE html><html><body>502 Bad Gateway</body></html>', 'text/html', /HTML page instead of JSON/],
     ['an HTML page sent as XML', '<html><body>login</body></html>', 'application/xml', /HTML page instead of JSON/],
@@ -215,7 +237,11 @@ describe('a connection without the XML codec', () => {
   it("reports an <mp> receipt error as malformed where the codec's connection reads IAK's code", async () => {
     const unpaid = { trId: '9732792' };
     await expect(receipt(fakeConnection(), unpaid)).rejects.toBeInstanceOf(MalformedResponseError);
-    await expect(receipt(fakeConnection({ xml: iakXml }), unpaid)).rejects.toMatchObject({ name: 'ProviderError', code: '06', kind: 'not_found' });
+    await expect(receipt(fakeConnection({ xml: iakXml }), unpaid)).rejects.toMatchObject({
+      name: 'ProviderError',
+      code: '06',
+      kind: 'not_found',
+    });
   });
 });
 
@@ -280,7 +306,10 @@ describe('payAndConfirm on a connection without the XML codec', () => {
     if (result.outcome === 'success') expect(result.status).toMatchObject({ outcome: 'not_found', responseCode: '42' });
     // This payment's requests only (a status check a previous test gave up on may still arrive).
     const mine = fake.requests
-      .filter((r) => (r.command === 'pay-pasca' && r.body['tr_id'] === bill.trId) || (r.command === 'checkstatus' && r.body['ref_id'] === 'LPAC3'))
+      .filter(
+        (r) =>
+          (r.command === 'pay-pasca' && r.body['tr_id'] === bill.trId) || (r.command === 'checkstatus' && r.body['ref_id'] === 'LPAC3'),
+      )
       .map((r) => r.command);
     expect(mine[0]).toBe('pay-pasca');
     expect(mine[1]).toBe('checkstatus');

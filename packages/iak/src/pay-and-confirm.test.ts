@@ -21,7 +21,14 @@ const FAST: IakPayAndConfirmOptions = { deadlineMs: 6000, poll: { initialDelayMs
 
 function client(extra: Partial<IakClientOptions> = {}) {
   // 400 ms: well under the fake's 1500 ms late answers, well over a loaded CI machine's slowest loopback reply.
-  return createIakClient({ baseUrl: fake.url, username: FAKE_USERNAME, apiKey: FAKE_API_KEY, timeoutMs: 400, retry: { maxRetries: 0 }, ...extra });
+  return createIakClient({
+    baseUrl: fake.url,
+    username: FAKE_USERNAME,
+    apiKey: FAKE_API_KEY,
+    timeoutMs: 400,
+    retry: { maxRetries: 0 },
+    ...extra,
+  });
 }
 
 // The inquiry only sets the scene, so it gets a timeout no busy machine will hit.

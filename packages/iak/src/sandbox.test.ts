@@ -105,7 +105,10 @@ describe.each(['json', 'xml'] as const)('against the sandbox (%s)', (format) => 
     expect(prices.products.length).toBeGreaterThan(0);
     expect(prices.products.every((p) => p.type === 'pln' && typeof p.fee === 'bigint')).toBe(true);
 
-    await expect(iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000004', refId: `SBX${format}2` })).rejects.toMatchObject({ code: '01', kind: 'already_paid' });
+    await expect(iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000004', refId: `SBX${format}2` })).rejects.toMatchObject({
+      code: '01',
+      kind: 'already_paid',
+    });
     await expect(iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000005', refId: `SBX${format}3` })).rejects.toMatchObject({ code: '14' });
     const timeout = await iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000003', refId: `SBX${format}4` }).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(TimeoutError);
@@ -161,7 +164,9 @@ describe('payAndConfirm against sandbox faults', () => {
     const [first, second] = wire.times('pay-pasca');
     // 200 ms timeout + 600 ms grace before the second POST, with "not received" checks in between.
     expect(second! - first!).toBeGreaterThanOrEqual(800);
-    expect(wire.sent.slice(wire.sent.indexOf('pay-pasca') + 1, wire.sent.lastIndexOf('pay-pasca')).filter((c) => c === 'checkstatus').length).toBeGreaterThanOrEqual(2);
+    expect(
+      wire.sent.slice(wire.sent.indexOf('pay-pasca') + 1, wire.sent.lastIndexOf('pay-pasca')).filter((c) => c === 'checkstatus').length,
+    ).toBeGreaterThanOrEqual(2);
     expect(result).toMatchObject({ outcome: 'success', via: 'pay', rePosted: true });
     await new Promise((r) => setTimeout(r, 700)); // let the abandoned first attempt finish its latency
     expect(sandbox.balances().iak).toBe(before - bill.sellingPrice);

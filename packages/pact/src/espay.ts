@@ -28,7 +28,12 @@ export interface EspayRequestOptions {
  * The request of an Espay operation: the envelope fields (rq_uuid, rq_datetime, sender_id, password,
  * signature) by pattern or type, the business fields the app passes by exact value unless named in `loose`.
  */
-export function espayRequest(operation: EspayOperationId, rqUuid: string, fields: Readonly<Record<string, string>>, options: EspayRequestOptions = {}): V3Request {
+export function espayRequest(
+  operation: EspayOperationId,
+  rqUuid: string,
+  fields: Readonly<Record<string, string>>,
+  options: EspayRequestOptions = {},
+): V3Request {
   const row = espayOperationTable[operation];
   const example = {
     rq_uuid: rqUuid,
@@ -45,7 +50,10 @@ export function espayRequest(operation: EspayOperationId, rqUuid: string, fields
     path: row.path,
     headers: {
       'Content-Type': FORM,
-      Authorization: MatchersV3.regex('^Basic [A-Za-z0-9+/=]+$', options.wrongBasic ? PLACEHOLDERS.wrongEspayBasic : PLACEHOLDERS.espayBasic),
+      Authorization: MatchersV3.regex(
+        '^Basic [A-Za-z0-9+/=]+$',
+        options.wrongBasic ? PLACEHOLDERS.wrongEspayBasic : PLACEHOLDERS.espayBasic,
+      ),
     },
     contentType: FORM,
     body: specMatchers('espay', row.requestComponent, example, { exact }) as V3Request['body'],
@@ -60,7 +68,11 @@ export interface EspayAnswerOptions {
 }
 
 /** An Espay answer, matched through the operation's response component (success and failure alike). */
-export function espayAnswer(operation: EspayOperationId, body: Readonly<Record<string, unknown>>, options: EspayAnswerOptions = {}): V3Response {
+export function espayAnswer(
+  operation: EspayOperationId,
+  body: Readonly<Record<string, unknown>>,
+  options: EspayAnswerOptions = {},
+): V3Response {
   const loose = new Set(options.loose ?? []);
   const exact = ['error_code', 'rq_uuid', ...(options.exact ?? [])].filter((key) => !loose.has(key));
   const component = espayOperationTable[operation].responseComponent;
@@ -85,7 +97,12 @@ export function espayUnauthorized(): V3Response {
 /** A three- or four-digit Espay code other than `0000` (the Pact core's regexes have no lookahead). */
 const ESPAY_FAILURE_CODE = '^([1-9][0-9]{2,3}|0[1-9][0-9]{1,2}|00[1-9][0-9]?|000[1-9])$';
 
-const envelope = (rqUuid: string, code: string, desc: string) => ({ rq_uuid: rqUuid, rs_datetime: EXAMPLE_ESPAY_DATETIME, error_code: code, error_desc: desc });
+const envelope = (rqUuid: string, code: string, desc: string) => ({
+  rq_uuid: rqUuid,
+  rs_datetime: EXAMPLE_ESPAY_DATETIME,
+  error_code: code,
+  error_desc: desc,
+});
 
 /** The bill data Espay returns with an inquiry and echoes with a payment. */
 export interface EspayBillData {
@@ -97,18 +114,46 @@ export const espayAnswers = {
   inquirySuccess: (p: { rqUuid: string; orderId: string; amount: string; billAmount: string; adminFee: string; data: EspayBillData }) =>
     espayAnswer(
       'inquiryTransaction',
-      { ...envelope(p.rqUuid, '0000', 'Success'), order_id: p.orderId, amount: p.amount, bill_amount: p.billAmount, admin_fee: p.adminFee, data: p.data },
+      {
+        ...envelope(p.rqUuid, '0000', 'Success'),
+        order_id: p.orderId,
+        amount: p.amount,
+        bill_amount: p.billAmount,
+        admin_fee: p.adminFee,
+        data: p.data,
+      },
       // The bill of a documented test order is part of the contract, to the sen: a swapped or reworked amount is a drift.
       { exact: ['order_id', 'amount', 'bill_amount', 'admin_fee'] },
     ),
   /** A payment answer: `pending` is Espay's `0000` + `Inproses`. */
-  paymentSuccess: (p: { rqUuid: string; orderId: string; refId: string; data: EspayBillData; pending?: boolean; extra?: Record<string, unknown> }) =>
+  paymentSuccess: (p: {
+    rqUuid: string;
+    orderId: string;
+    refId: string;
+    data: EspayBillData;
+    pending?: boolean;
+    extra?: Record<string, unknown>;
+  }) =>
     espayAnswer(
       'paymentReport',
-      { ...envelope(p.rqUuid, '0000', p.pending ? 'Inproses' : 'Success'), order_id: p.orderId, ref_id: p.refId, data: p.data, ...(p.extra ?? {}) },
+      {
+        ...envelope(p.rqUuid, '0000', p.pending ? 'Inproses' : 'Success'),
+        order_id: p.orderId,
+        ref_id: p.refId,
+        data: p.data,
+        ...(p.extra ?? {}),
+      },
       { exact: ['order_id', 'error_desc'] },
     ),
-  transactionInfo: (p: { rqUuid: string; refId: string; orderId: string; productCode: string; amount: string; pending?: boolean; data?: EspayBillData }) =>
+  transactionInfo: (p: {
+    rqUuid: string;
+    refId: string;
+    orderId: string;
+    productCode: string;
+    amount: string;
+    pending?: boolean;
+    data?: EspayBillData;
+  }) =>
     espayAnswer(
       'getTransactionInfo',
       {
@@ -121,7 +166,8 @@ export const espayAnswers = {
       },
       { exact: ['ref_id', 'order_id', 'product_code', 'error_desc'] },
     ),
-  balance: (p: { rqUuid: string; balance: string }) => espayAnswer('getBalance', { ...envelope(p.rqUuid, '0000', 'Success'), balance: p.balance }),
+  balance: (p: { rqUuid: string; balance: string }) =>
+    espayAnswer('getBalance', { ...envelope(p.rqUuid, '0000', 'Success'), balance: p.balance }),
   registeredProducts: (p: { rqUuid: string; products: readonly string[] }) =>
     espayAnswer('getRegisteredProducts', { ...envelope(p.rqUuid, '0000', 'Success'), product: [...p.products] }),
   /**

@@ -25,7 +25,16 @@ export {
 } from './iak.js';
 export { addInteraction, type BillerInteraction } from './interaction.js';
 export type { RecordedExchange } from './recording.js';
-export { type HeaderRecord, mediaTypeOf, type ProxyRequest, type ResignOptions, resignEspayForm, resignIakJson, resignIakXml, resigningRequestFilter } from './resign.js';
+export {
+  type HeaderRecord,
+  mediaTypeOf,
+  type ProxyRequest,
+  type ResignOptions,
+  resignEspayForm,
+  resignIakJson,
+  resignIakXml,
+  resigningRequestFilter,
+} from './resign.js';
 export { type SandboxControl, sandboxControl } from './sandbox-control.js';
 export { PactSpecError, type SpecMatcherOptions, specMatchers } from './spec-matchers.js';
 export {

@@ -21,14 +21,20 @@ export interface RecordedRequest {
 
 function headerRecord(headers: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : String(value);
   return out;
 }
 
 /** Records one proxied request and, once it is sent, the provider's answer into `slot`. */
 export function recordExchange(req: RecordedRequest, res: RecordedResponse, slot: RecordedExchange[]): void {
   const exchange: RecordedExchange = {
-    request: { method: req.method, url: req.originalUrl, headers: headerRecord(req.headers), body: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '' },
+    request: {
+      method: req.method,
+      url: req.originalUrl,
+      headers: headerRecord(req.headers),
+      body: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '',
+    },
   };
   slot.push(exchange);
   const chunks: Buffer[] = [];

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { PLACEHOLDERS } from './credentials.js';
 import { type ProxyRequest, resignEspayForm, resignIakJson, resignIakXml, resigningRequestFilter } from './resign.js';
 
-const espay = { senderId: 'MERCHANT', password: 'target-pw', signatureKey: 'target-key', basicAuth: { username: 'u', password: 'target-basic' } };
+const espay = {
+  senderId: 'MERCHANT',
+  password: 'target-pw',
+  signatureKey: 'target-key',
+  basicAuth: { username: 'u', password: 'target-basic' },
+};
 const iak = { username: '0899', apiKey: 'target-api-key' };
 
 describe('re-signing replayed requests for the target', () => {
@@ -35,7 +40,14 @@ describe('re-signing replayed requests for the target', () => {
     const headers: ProxyRequest['headers'] = { authorization: PLACEHOLDERS.wrongEspayBasic };
     const fields = resignEspayForm(
       '/rest/biller/inquirytransaction',
-      { rq_uuid: 'X', sender_id: 'SANDBOX', password: PLACEHOLDERS.espayPassword, order_id: '1', product_code: 'P', signature: PLACEHOLDERS.wrongEspaySignature },
+      {
+        rq_uuid: 'X',
+        sender_id: 'SANDBOX',
+        password: PLACEHOLDERS.espayPassword,
+        order_id: '1',
+        product_code: 'P',
+        signature: PLACEHOLDERS.wrongEspaySignature,
+      },
       headers,
       { espay },
     );
@@ -51,22 +63,46 @@ describe('re-signing replayed requests for the target', () => {
       { espay, freshId: () => 'FRESH1' },
     );
     expect(fields['rq_uuid']).toBe('FRESH1');
-    expect(verifyEspaySignature('balance', { sender_id: 'MERCHANT', rq_uuid: 'FRESH1' }, 'target-key', fields['signature'] ?? '')).toBe(true);
+    expect(verifyEspaySignature('balance', { sender_id: 'MERCHANT', rq_uuid: 'FRESH1' }, 'target-key', fields['signature'] ?? '')).toBe(
+      true,
+    );
   });
 
   it('IAK JSON: signs each command with its own extra', () => {
-    expect(resignIakJson({ commands: 'inq-pasca', username: 'x', ref_id: 'R1', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(iakSign('0899', 'target-api-key', 'R1'));
-    expect(resignIakJson({ commands: 'pay-pasca', username: 'x', tr_id: '77', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(iakSign('0899', 'target-api-key', '77'));
-    expect(resignIakJson({ commands: 'checkstatus', username: 'x', ref_id: 'R1', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(iakSign('0899', 'target-api-key', 'cs'));
-    expect(resignIakJson({ commands: 'pricelist-pasca', username: 'x', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(iakSign('0899', 'target-api-key', 'pl'));
-    expect(resignIakJson({ commands: 'inq-pasca', username: 'x', ref_id: 'R1', sign: PLACEHOLDERS.wrongIakSign }, { iak })['sign']).toBe(PLACEHOLDERS.wrongIakSign);
+    expect(resignIakJson({ commands: 'inq-pasca', username: 'x', ref_id: 'R1', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(
+      iakSign('0899', 'target-api-key', 'R1'),
+    );
+    expect(resignIakJson({ commands: 'pay-pasca', username: 'x', tr_id: '77', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(
+      iakSign('0899', 'target-api-key', '77'),
+    );
+    expect(resignIakJson({ commands: 'checkstatus', username: 'x', ref_id: 'R1', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(
+      iakSign('0899', 'target-api-key', 'cs'),
+    );
+    expect(resignIakJson({ commands: 'pricelist-pasca', username: 'x', sign: PLACEHOLDERS.iakSign }, { iak })['sign']).toBe(
+      iakSign('0899', 'target-api-key', 'pl'),
+    );
+    expect(resignIakJson({ commands: 'inq-pasca', username: 'x', ref_id: 'R1', sign: PLACEHOLDERS.wrongIakSign }, { iak })['sign']).toBe(
+      PLACEHOLDERS.wrongIakSign,
+    );
   });
 
   it('IAK XML: edits username, ref_id and sign in place', () => {
-    const xml = buildIakXml({ commands: 'inq-pasca', username: '081234567890', code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'PACTXML1', sign: PLACEHOLDERS.iakSign });
+    const xml = buildIakXml({
+      commands: 'inq-pasca',
+      username: '081234567890',
+      code: 'PLNPOSTPAID',
+      hp: '530000000001',
+      ref_id: 'PACTXML1',
+      sign: PLACEHOLDERS.iakSign,
+    });
     const out = resignIakXml(xml, { iak, freshId: () => 'FRESH2' });
     const parsed = parseIakXml(out, { form: 'request' }) as Record<string, string>;
-    expect(parsed).toMatchObject({ username: '0899', ref_id: 'FRESH2', hp: '530000000001', sign: iakSign('0899', 'target-api-key', 'FRESH2') });
+    expect(parsed).toMatchObject({
+      username: '0899',
+      ref_id: 'FRESH2',
+      hp: '530000000001',
+      sign: iakSign('0899', 'target-api-key', 'FRESH2'),
+    });
   });
 
   it('the verifier filter hands the proxy a form Buffer (not JSON) with a matching Content-Length', () => {

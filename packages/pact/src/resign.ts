@@ -22,7 +22,12 @@ export type HeaderRecord = Record<string, string | string[] | undefined>;
  * signature over the final fields (only where the pact holds the placeholder, so a wrong-signature
  * interaction stays wrong) and the Basic header (likewise).
  */
-export function resignEspayForm(path: string, fields: Readonly<Record<string, string>>, headers: HeaderRecord, options: ResignOptions): Record<string, string> {
+export function resignEspayForm(
+  path: string,
+  fields: Readonly<Record<string, string>>,
+  headers: HeaderRecord,
+  options: ResignOptions,
+): Record<string, string> {
   const credentials = options.espay;
   if (!credentials) return { ...fields };
   const out = { ...fields };
@@ -36,7 +41,8 @@ export function resignEspayForm(path: string, fields: Readonly<Record<string, st
     out['signature'] = espaySignature(row.signature, signed as never, credentials.signatureKey);
   }
   if (headers['authorization'] === PLACEHOLDERS.espayBasic) {
-    headers['authorization'] = `Basic ${Buffer.from(`${credentials.basicAuth.username}:${credentials.basicAuth.password}`).toString('base64')}`;
+    headers['authorization'] =
+      `Basic ${Buffer.from(`${credentials.basicAuth.username}:${credentials.basicAuth.password}`).toString('base64')}`;
   }
   return out;
 }
@@ -108,7 +114,8 @@ export function resigningRequestFilter(options: ResignOptions) {
     const body = req.body;
     if (type === 'application/x-www-form-urlencoded' && isParsed(body)) {
       const fields: Record<string, string> = {};
-      for (const [name, value] of Object.entries(body)) fields[name] = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
+      for (const [name, value] of Object.entries(body))
+        fields[name] = Array.isArray(value) ? String(value[value.length - 1]) : String(value);
       setBody(req, new URLSearchParams(resignEspayForm(req.path, fields, req.headers, options)).toString());
     } else if (type === 'application/json' && isParsed(body)) {
       setBody(req, JSON.stringify(resignIakJson(body, options)));

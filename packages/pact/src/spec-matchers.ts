@@ -55,7 +55,11 @@ function branchOf(provider: BillerProvider, branches: unknown[], value: unknown,
   }
   return branches
     .map((branch) => resolved(provider, branch))
-    .find((branch) => !Array.isArray(branch['required']) || (isObject(value) && branch['required'].every((key) => typeof key === 'string' && key in value)));
+    .find(
+      (branch) =>
+        !Array.isArray(branch['required']) ||
+        (isObject(value) && branch['required'].every((key) => typeof key === 'string' && key in value)),
+    );
 }
 
 /** Property schemas of an object schema, through `allOf` and the `oneOf`/`anyOf` branch the value takes. */
@@ -80,11 +84,13 @@ function typesOf(schema: Schema): string[] {
 
 function leafMatcher(schema: Schema, value: string | number | boolean, path: string): unknown {
   if (schema['const'] !== undefined || (Array.isArray(schema['enum']) && schema['enum'].length === 1)) return value;
-  if (typeof value === 'number') return Number.isInteger(value) && !typesOf(schema).includes('number') ? MatchersV3.integer(value) : MatchersV3.number(value);
+  if (typeof value === 'number')
+    return Number.isInteger(value) && !typesOf(schema).includes('number') ? MatchersV3.integer(value) : MatchersV3.number(value);
   if (typeof value === 'boolean') return MatchersV3.boolean(value);
   const pattern = schema['pattern'];
   if (typeof pattern === 'string') {
-    if (!new RegExp(pattern, 'u').test(value)) throw new PactSpecError(`${path}: example ${JSON.stringify(value)} does not match the spec's pattern ${pattern}`);
+    if (!new RegExp(pattern, 'u').test(value))
+      throw new PactSpecError(`${path}: example ${JSON.stringify(value)} does not match the spec's pattern ${pattern}`);
     return MatchersV3.regex(pattern, value);
   }
   return MatchersV3.like(value);
@@ -105,9 +111,12 @@ function derive(walk: Walk, schemaIn: unknown, value: unknown, path: string): un
   }
   if (isObject(value)) {
     const properties = propertiesOf(walk.provider, schema, value, walk.profile);
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, derive(walk, properties[key], item, path === '' ? key : `${path}.${key}`)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, derive(walk, properties[key], item, path === '' ? key : `${path}.${key}`)]),
+    );
   }
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return leafMatcher(schema, value, path || '(root)');
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return leafMatcher(schema, value, path || '(root)');
   return value;
 }
 

@@ -65,13 +65,20 @@ const state = (name: ProviderStateName, params: Record<string, string | undefine
 /** Typed constructors of the Espay states; values are the app's own. */
 export const espayStates = {
   testOrder: (p: { orderId: string }) => state(ESPAY_STATES.testOrder, { order_id: p.orderId }),
-  openInquiry: (p: { orderId: string; productCode: string }) => state(ESPAY_STATES.openInquiry, { order_id: p.orderId, product_code: p.productCode }),
+  openInquiry: (p: { orderId: string; productCode: string }) =>
+    state(ESPAY_STATES.openInquiry, { order_id: p.orderId, product_code: p.productCode }),
   usedRqUuid: (p: { orderId: string; productCode: string; rqUuid: string }) =>
     state(ESPAY_STATES.usedRqUuid, { order_id: p.orderId, product_code: p.productCode, rq_uuid: p.rqUuid }),
   recentlyPaid: (p: { orderId: string; productCode: string; amount: string }) =>
     state(ESPAY_STATES.recentlyPaid, { order_id: p.orderId, product_code: p.productCode, amount: p.amount }),
   transaction: (p: { refId: string; orderId: string; productCode: string; amount: string; status: TransactionStatus }) =>
-    state(ESPAY_STATES.transaction, { ref_id: p.refId, order_id: p.orderId, product_code: p.productCode, amount: p.amount, status: p.status }),
+    state(ESPAY_STATES.transaction, {
+      ref_id: p.refId,
+      order_id: p.orderId,
+      product_code: p.productCode,
+      amount: p.amount,
+      status: p.status,
+    }),
   noTransaction: (p: { refId: string }) => state(ESPAY_STATES.noTransaction, { ref_id: p.refId }),
   /** `balanceMinor`: the deposit in sen (two implied decimals), as a string of digits. */
   deposit: (p: { balanceMinor: string }) => state(ESPAY_STATES.deposit, { balance_minor: p.balanceMinor }),
@@ -80,15 +87,29 @@ export const espayStates = {
 
 /** Typed constructors of the IAK states; `generation` defaults to `seed`, the sandbox's default. */
 export const iakStates = {
-  testNumber: (p: { code: string; hp: string; generation?: IakGeneration }) => state(IAK_STATES.testNumber, { code: p.code, hp: p.hp, generation: p.generation ?? 'seed' }),
+  testNumber: (p: { code: string; hp: string; generation?: IakGeneration }) =>
+    state(IAK_STATES.testNumber, { code: p.code, hp: p.hp, generation: p.generation ?? 'seed' }),
   unpaidInquiry: (p: { code: string; hp: string; refId: string; trId: string; generation?: IakGeneration }) =>
     state(IAK_STATES.unpaidInquiry, { code: p.code, hp: p.hp, ref_id: p.refId, tr_id: p.trId, generation: p.generation ?? 'seed' }),
   unpaidInquiryLowBalance: (p: { code: string; hp: string; refId: string; trId: string; generation?: IakGeneration }) =>
-    state(IAK_STATES.unpaidInquiryLowBalance, { code: p.code, hp: p.hp, ref_id: p.refId, tr_id: p.trId, generation: p.generation ?? 'seed' }),
+    state(IAK_STATES.unpaidInquiryLowBalance, {
+      code: p.code,
+      hp: p.hp,
+      ref_id: p.refId,
+      tr_id: p.trId,
+      generation: p.generation ?? 'seed',
+    }),
   existingInquiry: (p: { code: string; hp: string; refId: string; generation?: IakGeneration }) =>
     state(IAK_STATES.existingInquiry, { code: p.code, hp: p.hp, ref_id: p.refId, generation: p.generation ?? 'seed' }),
   payment: (p: { code: string; hp: string; refId: string; trId: string; status: TransactionStatus; generation?: IakGeneration }) =>
-    state(IAK_STATES.payment, { code: p.code, hp: p.hp, ref_id: p.refId, tr_id: p.trId, status: p.status, generation: p.generation ?? 'seed' }),
+    state(IAK_STATES.payment, {
+      code: p.code,
+      hp: p.hp,
+      ref_id: p.refId,
+      tr_id: p.trId,
+      status: p.status,
+      generation: p.generation ?? 'seed',
+    }),
   noInquiry: (p: { refId: string }) => state(IAK_STATES.noInquiry, { ref_id: p.refId }),
   pricelistProduct: (p: { code: string }) => state(IAK_STATES.pricelistProduct, { code: p.code }),
 };
@@ -102,8 +123,16 @@ const text = (params: Params, key: string): string => {
 
 const espay = (steps: (p: Params) => SandboxStep[], requiresControl: boolean) => ({ provider: 'espay' as const, steps, requiresControl });
 const iak = (steps: (p: Params) => SandboxStep[], requiresControl: boolean) => ({ provider: 'iak' as const, steps, requiresControl });
-const espayInquiryStep = (p: Params): SandboxStep => ({ provider: 'espay', state: 'inquiry', params: { order_id: text(p, 'order_id'), product_code: text(p, 'product_code') } });
-const generationStep = (p: Params): SandboxStep => ({ provider: 'iak', state: 'generation', params: { generation: p['generation'] ?? 'seed' } });
+const espayInquiryStep = (p: Params): SandboxStep => ({
+  provider: 'espay',
+  state: 'inquiry',
+  params: { order_id: text(p, 'order_id'), product_code: text(p, 'product_code') },
+});
+const generationStep = (p: Params): SandboxStep => ({
+  provider: 'iak',
+  state: 'generation',
+  params: { generation: p['generation'] ?? 'seed' },
+});
 const iakInquiryStep = (p: Params, withTrId: boolean): SandboxStep => ({
   provider: 'iak',
   state: 'inquiry exists',
@@ -113,29 +142,50 @@ const iakInquiryStep = (p: Params, withTrId: boolean): SandboxStep => ({
 const SETUPS: Record<ProviderStateName, { provider: BillerProvider; steps: (p: Params) => SandboxStep[]; requiresControl: boolean }> = {
   [ESPAY_STATES.testOrder]: espay(() => [], false),
   [ESPAY_STATES.openInquiry]: espay((p) => [espayInquiryStep(p)], true),
-  [ESPAY_STATES.usedRqUuid]: espay((p) => [espayInquiryStep(p), { provider: 'espay', state: 'rq-uuid-used', params: { rq_uuid: text(p, 'rq_uuid') } }], true),
+  [ESPAY_STATES.usedRqUuid]: espay(
+    (p) => [espayInquiryStep(p), { provider: 'espay', state: 'rq-uuid-used', params: { rq_uuid: text(p, 'rq_uuid') } }],
+    true,
+  ),
   [ESPAY_STATES.recentlyPaid]: espay(
     (p) => [
       espayInquiryStep(p),
       {
         provider: 'espay',
         state: 'transaction',
-        params: { ref_id: 'TXPACTRECENT', order_id: text(p, 'order_id'), product_code: text(p, 'product_code'), amount: text(p, 'amount'), status: 'success' },
+        params: {
+          ref_id: 'TXPACTRECENT',
+          order_id: text(p, 'order_id'),
+          product_code: text(p, 'product_code'),
+          amount: text(p, 'amount'),
+          status: 'success',
+        },
       },
     ],
     true,
   ),
   [ESPAY_STATES.transaction]: espay((p) => {
     const status = text(p, 'status');
-    const params = { ref_id: text(p, 'ref_id'), order_id: text(p, 'order_id'), product_code: text(p, 'product_code'), amount: text(p, 'amount'), status };
+    const params = {
+      ref_id: text(p, 'ref_id'),
+      order_id: text(p, 'order_id'),
+      product_code: text(p, 'product_code'),
+      amount: text(p, 'amount'),
+      status,
+    };
     return [{ provider: 'espay', state: 'transaction', params: { ...params, settleTo: status === 'failed' ? 'failed' : 'success' } }];
   }, true),
   [ESPAY_STATES.noTransaction]: espay(() => [], false),
-  [ESPAY_STATES.deposit]: espay((p) => [{ provider: 'espay', state: 'balance', params: { balanceMinor: text(p, 'balance_minor') } }], false),
+  [ESPAY_STATES.deposit]: espay(
+    (p) => [{ provider: 'espay', state: 'balance', params: { balanceMinor: text(p, 'balance_minor') } }],
+    false,
+  ),
   [ESPAY_STATES.registeredProduct]: espay(() => [], false),
   [IAK_STATES.testNumber]: iak((p) => [generationStep(p)], false),
   [IAK_STATES.unpaidInquiry]: iak((p) => [generationStep(p), iakInquiryStep(p, true)], true),
-  [IAK_STATES.unpaidInquiryLowBalance]: iak((p) => [generationStep(p), iakInquiryStep(p, true), { provider: 'iak', state: 'insufficient balance', params: {} }], true),
+  [IAK_STATES.unpaidInquiryLowBalance]: iak(
+    (p) => [generationStep(p), iakInquiryStep(p, true), { provider: 'iak', state: 'insufficient balance', params: {} }],
+    true,
+  ),
   [IAK_STATES.existingInquiry]: iak((p) => [generationStep(p), iakInquiryStep(p, false)], true),
   [IAK_STATES.payment]: iak(
     (p) => [

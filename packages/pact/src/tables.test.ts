@@ -9,14 +9,22 @@ describe('the operation tables match the specs', () => {
   it('Espay: every spec operation has a row with its path, method and components, and no row is extra', () => {
     expect(Object.keys(espayOperationTable).sort()).toEqual(Object.keys(espayOperations).sort());
     for (const row of Object.values(espayOperationTable)) {
-      expect(espayOperations[row.operationId], row.operationId).toMatchObject({ path: row.path, method: row.method, requestComponent: row.requestComponent, responseComponent: row.responseComponent });
+      expect(espayOperations[row.operationId], row.operationId).toMatchObject({
+        path: row.path,
+        method: row.method,
+        requestComponent: row.requestComponent,
+        responseComponent: row.responseComponent,
+      });
     }
   });
 
   it('IAK: every command of the bill-check discriminator has a row with its components and the bill-check paths', () => {
     expect(Object.keys(iakCommandTable).sort()).toEqual(Object.keys(iakCommands).sort());
     for (const row of Object.values(iakCommandTable)) {
-      expect(iakCommands[row.command], row.command).toMatchObject({ requestComponent: row.requestComponent, responseComponent: row.responseComponent });
+      expect(iakCommands[row.command], row.command).toMatchObject({
+        requestComponent: row.requestComponent,
+        responseComponent: row.responseComponent,
+      });
       expect(Object.keys(iakOpenApi.paths)).toContain(row.path);
       if ('typedPath' in row) expect(Object.keys(iakOpenApi.paths)).toContain(row.typedPath);
     }

@@ -74,12 +74,23 @@ function unknownStates(interaction: PactInteractionJson): string[] {
   return (interaction.providerStates ?? []).map((s) => s.name).filter((name) => !isProviderStateName(name));
 }
 
-async function runVerifier(options: VerifyPactOptions, pactFile: string, slots: RecordedExchange[][]): Promise<{ report?: CoreReport; error?: string }> {
+async function runVerifier(
+  options: VerifyPactOptions,
+  pactFile: string,
+  slots: RecordedExchange[][],
+): Promise<{ report?: CoreReport; error?: string }> {
   let counter = 0;
   const runId = Date.now().toString(36).toUpperCase();
-  const filter = resigningRequestFilter({ ...options.credentials, ...(options.freshIds ? { freshId: () => `BKV${runId}${String(++counter).padStart(4, '0')}` } : {}) });
+  const filter = resigningRequestFilter({
+    ...options.credentials,
+    ...(options.freshIds ? { freshId: () => `BKV${runId}${String(++counter).padStart(4, '0')}` } : {}),
+  });
   const stateHandlers: Record<string, (params?: unknown) => Promise<undefined>> = {};
-  const names = new Set((JSON.parse(readFileSync(pactFile, 'utf8')) as { interactions: PactInteractionJson[] }).interactions.flatMap((i) => (i.providerStates ?? []).map((s) => s.name)));
+  const names = new Set(
+    (JSON.parse(readFileSync(pactFile, 'utf8')) as { interactions: PactInteractionJson[] }).interactions.flatMap((i) =>
+      (i.providerStates ?? []).map((s) => s.name),
+    ),
+  );
   for (const name of names) {
     stateHandlers[name] = async (params) => {
       slots.push([]);
@@ -147,9 +158,12 @@ export async function verifyPact(options: VerifyPactOptions): Promise<PactVerifi
       runnable.forEach((interaction, index) => {
         const result = results.get(interaction.description);
         const errors = (run.report?.errors ?? []).filter((e) => e.interaction.endsWith(` - ${interaction.description}`));
-        const mismatches = errors.flatMap((e) => (e.mismatch?.mismatches ?? []).map(describeMismatch).concat(e.mismatch?.message ? [e.mismatch.message] : []));
+        const mismatches = errors.flatMap((e) =>
+          (e.mismatch?.mismatches ?? []).map(describeMismatch).concat(e.mismatch?.message ? [e.mismatch.message] : []),
+        );
         const passed = result?.result === 'OK' && errors.length === 0;
-        if (!passed && mismatches.length === 0) mismatches.push(result ? `verifier result ${result.result}` : (run.error ?? 'no result reported'));
+        if (!passed && mismatches.length === 0)
+          mismatches.push(result ? `verifier result ${result.result}` : (run.error ?? 'no result reported'));
         verdicts.set(interaction, { description: interaction.description, passed, mismatches, exchanges: slots[index] ?? [] });
       });
     } finally {
@@ -169,6 +183,8 @@ export class PactVerificationError extends Error {
   ) {
     const failed = verification.interactions.filter((v) => !v.passed);
     const lines = failed.map((v) => `- "${v.description}"\n${v.mismatches.map((m) => `    ${m}`).join('\n')}`);
-    super(`${pactFile}: ${failed.length} interaction(s) not honoured by the provider${verification.error ? ` (${verification.error})` : ''}\n${lines.join('\n')}`);
+    super(
+      `${pactFile}: ${failed.length} interaction(s) not honoured by the provider${verification.error ? ` (${verification.error})` : ''}\n${lines.join('\n')}`,
+    );
   }
 }

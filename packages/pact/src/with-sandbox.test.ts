@@ -28,13 +28,26 @@ async function sendEspayInquiry(url: string, orderId: string, rqUuid: string): P
     product_code: 'SPBFRE',
     signature: 'a'.repeat(64),
   });
-  return fetch(`${url}/rest/biller/inquirytransaction`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: form });
+  return fetch(`${url}/rest/biller/inquirytransaction`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic },
+    body: form,
+  });
 }
 
-async function writePact(name: string, interactions: { interaction: BillerInteraction; send: (url: string) => Promise<Response> }[]): Promise<string> {
+async function writePact(
+  name: string,
+  interactions: { interaction: BillerInteraction; send: (url: string) => Promise<Response> }[],
+): Promise<string> {
   const dir = join(work, name);
   for (const { interaction, send } of interactions) {
-    const pact = new PactV3({ consumer: `${name}-app`, provider: `${name}-provider`, dir, spec: SpecificationVersion.SPECIFICATION_VERSION_V3, logLevel: 'error' });
+    const pact = new PactV3({
+      consumer: `${name}-app`,
+      provider: `${name}-provider`,
+      dir,
+      spec: SpecificationVersion.SPECIFICATION_VERSION_V3,
+      logLevel: 'error',
+    });
     addInteraction(pact, interaction);
     await pact.executeTest(async (server) => {
       const response = await send(server.url);
@@ -62,7 +75,13 @@ describe('consumer pacts from the builders, verified against the embedded sandbo
         interaction: inquiry(
           '880000000014',
           'APPINQ1',
-          espayAnswers.failure('inquiryTransaction', { rqUuid: 'APPINQ1', orderId: '880000000014', code: '0014', desc: 'Data tagihan tidak ditemukan', exactCode: false }),
+          espayAnswers.failure('inquiryTransaction', {
+            rqUuid: 'APPINQ1',
+            orderId: '880000000014',
+            code: '0014',
+            desc: 'Data tagihan tidak ditemukan',
+            exactCode: false,
+          }),
         ),
         send: (url) => sendEspayInquiry(url, '880000000014', 'APPINQ1'),
       },
@@ -71,7 +90,13 @@ describe('consumer pacts from the builders, verified against the embedded sandbo
     expect(pactText).not.toContain(APP_SECRET);
     expect(pactText).not.toContain(basic.slice(6));
 
-    const inqData = { code: 'PLNPOSTPAID', hp: '530000000005', ref_id: 'APPIAK1', response_code: '14', message: 'INCORRECT DESTINATION NUMBER' };
+    const inqData = {
+      code: 'PLNPOSTPAID',
+      hp: '530000000005',
+      ref_id: 'APPIAK1',
+      response_code: '14',
+      message: 'INCORRECT DESTINATION NUMBER',
+    };
     const iakFile = await writePact('iak', [
       {
         interaction: iakInteraction({
@@ -85,7 +110,14 @@ describe('consumer pacts from the builders, verified against the embedded sandbo
           fetch(`${url}/api/v1/bill/check`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ commands: 'inq-pasca', username: '0811', code: 'PLNPOSTPAID', hp: '530000000005', ref_id: 'APPIAK1', sign: 'b'.repeat(32) }),
+            body: JSON.stringify({
+              commands: 'inq-pasca',
+              username: '0811',
+              code: 'PLNPOSTPAID',
+              hp: '530000000005',
+              ref_id: 'APPIAK1',
+              sign: 'b'.repeat(32),
+            }),
           }),
       },
       {
@@ -95,7 +127,11 @@ describe('consumer pacts from the builders, verified against the embedded sandbo
           state: iakStates.noInquiry({ refId: 'APPIAK404' }),
           fields: { ref_id: 'APPIAK404' },
           request: { format: 'xml' },
-          response: iakAnswer('checkstatus', { ref_id: 'APPIAK404', response_code: '06', message: 'INQUIRY ID NOT FOUND' }, { format: 'xml', exact: ['ref_id'] }),
+          response: iakAnswer(
+            'checkstatus',
+            { ref_id: 'APPIAK404', response_code: '06', message: 'INQUIRY ID NOT FOUND' },
+            { format: 'xml', exact: ['ref_id'] },
+          ),
         }),
         send: (url) =>
           fetch(`${url}/api/v1/bill/check`, {
@@ -130,7 +166,14 @@ describe('consumer pacts from the builders, verified against the embedded sandbo
         interaction: inquiry(
           '880000000014',
           'APPINQ2',
-          espayAnswers.inquirySuccess({ rqUuid: 'APPINQ2', orderId: '880000000014', amount: '12790000', billAmount: '12540000', adminFee: '250000', data: { customer_name: 'X' } }),
+          espayAnswers.inquirySuccess({
+            rqUuid: 'APPINQ2',
+            orderId: '880000000014',
+            amount: '12790000',
+            billAmount: '12540000',
+            adminFee: '250000',
+            data: { customer_name: 'X' },
+          }),
         ),
         send: (url) => sendEspayInquiry(url, '880000000014', 'APPINQ2'),
       },

@@ -28,7 +28,8 @@ function leaf(matcher: Matcher): unknown {
 function append(element: XmlElement, name: string, value: unknown): void {
   let node = value;
   // Arrays and type-matched objects become their (first) element: IAK's XML has no list markers.
-  while (isMatcher(node) && node['pact:matcher:type'] === 'type' && node.value !== null && typeof node.value === 'object') node = node.value;
+  while (isMatcher(node) && node['pact:matcher:type'] === 'type' && node.value !== null && typeof node.value === 'object')
+    node = node.value;
   if (Array.isArray(node)) node = node[0];
   if (node !== null && typeof node === 'object' && !isMatcher(node)) {
     const children = node as Record<string, unknown>;

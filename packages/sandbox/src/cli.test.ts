@@ -22,7 +22,9 @@ function collect(child: ChildProcessWithoutNullStreams) {
   child.stderr.on('data', (chunk: Buffer) => {
     out.stderr += chunk.toString();
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { out, exited };
 }
 

@@ -32,7 +32,8 @@ export class AdjustableClock implements SandboxClock {
       };
     } else if (option !== undefined || deterministic) {
       const start = new Date(option?.start ?? DETERMINISTIC_EPOCH).getTime();
-      if (!Number.isFinite(start) || start < CLOCK_RANGE.min || start > CLOCK_RANGE.max) throw new TypeError('sandbox clock: clock.start must be a valid date from 1970 to 9999');
+      if (!Number.isFinite(start) || start < CLOCK_RANGE.min || start > CLOCK_RANGE.max)
+        throw new TypeError('sandbox clock: clock.start must be a valid date from 1970 to 9999');
       this.base = () => start;
     } else {
       this.base = () => Date.now();
@@ -45,9 +46,11 @@ export class AdjustableClock implements SandboxClock {
 
   /** Moves the clock forward; refuses (and changes nothing) when the result would leave {@link CLOCK_RANGE}. */
   advance(ms: number): Date {
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new RangeError('sandbox clock: advance(ms) needs a finite, non-negative number');
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+      throw new RangeError('sandbox clock: advance(ms) needs a finite, non-negative number');
     const target = this.now().getTime() + ms;
-    if (target > CLOCK_RANGE.max) throw new RangeError(`sandbox clock: advancing by ${ms} ms would pass ${new Date(CLOCK_RANGE.max).toISOString()}`);
+    if (target > CLOCK_RANGE.max)
+      throw new RangeError(`sandbox clock: advancing by ${ms} ms would pass ${new Date(CLOCK_RANGE.max).toISOString()}`);
     this.offsetMs += ms;
     return this.now();
   }
@@ -57,7 +60,9 @@ export class AdjustableClock implements SandboxClock {
     const target = to instanceof Date || typeof to === 'string' || typeof to === 'number' ? new Date(to).getTime() : Number.NaN;
     if (!Number.isFinite(target)) throw new TypeError('sandbox clock: set() needs a valid date');
     if (target < CLOCK_RANGE.min || target > CLOCK_RANGE.max) {
-      throw new RangeError(`sandbox clock: set() needs a date from ${new Date(CLOCK_RANGE.min).toISOString()} to ${new Date(CLOCK_RANGE.max).toISOString()}`);
+      throw new RangeError(
+        `sandbox clock: set() needs a date from ${new Date(CLOCK_RANGE.min).toISOString()} to ${new Date(CLOCK_RANGE.max).toISOString()}`,
+      );
     }
     this.offsetMs = target - this.base();
     return this.now();

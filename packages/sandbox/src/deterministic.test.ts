@@ -28,7 +28,14 @@ async function script(options: SandboxOptions): Promise<{ answers: string[]; tra
     const iak = await fetch(`${sandbox.url}/api/v1/bill/check`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'det1', sign: iakSign(username, apiKey, 'det1') }),
+      body: JSON.stringify({
+        commands: 'inq-pasca',
+        username,
+        code: 'PLNPOSTPAID',
+        hp: '530000000001',
+        ref_id: 'det1',
+        sign: iakSign(username, apiKey, 'det1'),
+      }),
     });
     answers.push(await iak.text());
     expect(client.violations()).toEqual([]);

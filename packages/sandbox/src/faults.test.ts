@@ -10,7 +10,10 @@ describe('fault parsing', () => {
     expect(parseFaultHeader(' latency=20 , http-503,')).toEqual(['latency=20', 'http-503']);
     expect(resolveFaults(['latency=20', 'http-503'], 1_000)).toEqual({ latencyMs: 20, terminal: 'http-503' });
     expect(resolveFaults(['latency=999999'], 1_000)).toEqual({ latencyMs: 1_000, terminal: undefined });
-    expect(resolveFaults([{ kind: 'latency', ms: 5 }, { kind: 'malformed-body' }], 100)).toEqual({ latencyMs: 5, terminal: 'malformed-body' });
+    expect(resolveFaults([{ kind: 'latency', ms: 5 }, { kind: 'malformed-body' }], 100)).toEqual({
+      latencyMs: 5,
+      terminal: 'malformed-body',
+    });
   });
 
   it('refuses unknown faults and two ending faults at once', () => {
@@ -63,7 +66,9 @@ describe('faults through the server', () => {
 
   it('drop-after-record: the payment happened, the answer is lost', async () => {
     await expect(pay('4333333333', 'drop-after-record')).rejects.toThrow();
-    expect(sandbox.transactions()).toEqual([expect.objectContaining({ status: 'success', customer: '4333333333', amountMinor: '100000000' })]);
+    expect(sandbox.transactions()).toEqual([
+      expect.objectContaining({ status: 'success', customer: '4333333333', amountMinor: '100000000' }),
+    ]);
     expect(sandbox.balances().espay).toBe(INITIAL - 100_000_000n);
     // A blind resend is caught by the 5-minute rule instead of paying twice.
     expect((await client.payment('4333333333', 'SINCBN', '100000000')).body.error_code).toBe('610');
@@ -101,7 +106,7 @@ describe('faults through the server', () => {
     expect(sandbox.transactions()).toHaveLength(1);
   });
 
-  it('an unknown fault is the test\'s mistake: 400 naming it, nothing recorded', async () => {
+  it("an unknown fault is the test's mistake: 400 naming it, nothing recorded", async () => {
     const answer = await pay('4333333333', 'explode');
     expect(answer.status).toBe(400);
     expect(answer.body.sandboxError).toMatch(/unknown fault "explode"/);
@@ -154,7 +159,11 @@ describe('per-run faults', () => {
       const statuses: number[] = [];
       try {
         for (let i = 0; i < 40; i++) statuses.push((await client.balance({ noContract: true })).status);
-        const iak = await fetch(`${sandbox.url}/api/v1/bill/check`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+        const iak = await fetch(`${sandbox.url}/api/v1/bill/check`, {
+          method: 'POST',
+          body: '{}',
+          headers: { 'content-type': 'application/json' },
+        });
         statuses.push(iak.status);
         await iak.text();
         // Only the path named in the list is affected.

@@ -68,7 +68,11 @@ function parseOne(input: FaultInput): Fault {
  * Parses a list of faults (the header splits on commas) and caps latency. Two faults that each end the
  * exchange cannot both happen, so asking for that is an error rather than a silent choice.
  */
-export function resolveFaults(inputs: readonly FaultInput[], maxLatencyMs: number, onConflict: 'error' | 'first' = 'error'): ResolvedFaults {
+export function resolveFaults(
+  inputs: readonly FaultInput[],
+  maxLatencyMs: number,
+  onConflict: 'error' | 'first' = 'error',
+): ResolvedFaults {
   let latencyMs = 0;
   let terminal: ResolvedFaults['terminal'];
   for (const input of inputs) {
@@ -120,12 +124,7 @@ export function checkFaultPlan(plan: FaultPlan | undefined, maxLatencyMs: number
  * The faults for one request: the header when present (a test asking for a specific fault wins),
  * otherwise the per-run plan.
  */
-export function faultsFor(
-  info: FaultRequestInfo,
-  plan: FaultPlan | undefined,
-  random: () => number,
-  maxLatencyMs: number,
-): ResolvedFaults {
+export function faultsFor(info: FaultRequestInfo, plan: FaultPlan | undefined, random: () => number, maxLatencyMs: number): ResolvedFaults {
   const header = parseFaultHeader(info.headers[FAULT_HEADER]);
   if (header.length > 0) return resolveFaults(header, maxLatencyMs);
   if (plan === undefined) return NO_FAULTS;

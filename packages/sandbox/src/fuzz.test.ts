@@ -94,7 +94,11 @@ process.stdin.on('end', () => sandbox.close().then(() => process.exit(0)));
 async function startChildSandbox(options: Record<string, unknown>): Promise<ChildSandbox> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_SOURCE], {
     cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: { ...process.env, BILLERKIT_SANDBOX_SOURCE: fileURLToPath(new URL('./sandbox.ts', import.meta.url)), BILLERKIT_SANDBOX_OPTIONS: JSON.stringify(options) },
+    env: {
+      ...process.env,
+      BILLERKIT_SANDBOX_SOURCE: fileURLToPath(new URL('./sandbox.ts', import.meta.url)),
+      BILLERKIT_SANDBOX_OPTIONS: JSON.stringify(options),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -112,7 +116,12 @@ async function startChildSandbox(options: Record<string, unknown>): Promise<Chil
       buffered += chunk.toString('utf8');
       let newline = buffered.indexOf('\n');
       while (newline !== -1) {
-        const line = JSON.parse(buffered.slice(0, newline)) as { url?: string; credentials?: SandboxCredentials; log?: string; details?: unknown };
+        const line = JSON.parse(buffered.slice(0, newline)) as {
+          url?: string;
+          credentials?: SandboxCredentials;
+          log?: string;
+          details?: unknown;
+        };
         buffered = buffered.slice(newline + 1);
         newline = buffered.indexOf('\n');
         if (line.url && line.credentials && !started) {
@@ -128,14 +137,18 @@ async function startChildSandbox(options: Record<string, unknown>): Promise<Chil
 }
 
 async function inspect(path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${sandbox.url}${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(
+    `${sandbox.url}${path}`,
+    body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  );
   const answer = (await response.json()) as Record<string, unknown>;
   if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${JSON.stringify(answer)}`);
   return answer;
 }
 
 const internalErrors = async () => Number((await inspect('/__sandbox/health'))['internalErrors']);
-const setState = (provider: 'espay' | 'iak', state: string, params: Record<string, unknown>) => inspect('/__sandbox/state', { provider, state, params });
+const setState = (provider: 'espay' | 'iak', state: string, params: Record<string, unknown>) =>
+  inspect('/__sandbox/state', { provider, state, params });
 
 /**
  * HTTP/1.1 keep-alive with pipelining over raw sockets: a handful of connections, many requests in flight on
@@ -159,7 +172,9 @@ class Pipeline {
   send(req: WireRequest): Promise<Outcome> {
     let best = this.connections[0]!;
     for (const c of this.connections) if (c.load() < best.load()) best = c;
-    return new Promise((resolve) => best.enqueue({ req, bytes: serialise(req, `${this.host}:${this.port}`), resolve, attempts: 0, sentAt: 0 }));
+    return new Promise((resolve) =>
+      best.enqueue({ req, bytes: serialise(req, `${this.host}:${this.port}`), resolve, attempts: 0, sentAt: 0 }),
+    );
   }
 
   close(): void {
@@ -370,7 +385,8 @@ function shapeIssues(route: Route, answer: WireAnswer): string[] {
       case 'bill-check':
       case 'pricelist-type': {
         if (media === 'application/json') {
-          const component = answer.status === 400 ? 'BillCheckBadRequest' : route.kind === 'bill-check' ? 'BillCheckResponse' : 'PricelistTypeResponse';
+          const component =
+            answer.status === 400 ? 'BillCheckBadRequest' : route.kind === 'bill-check' ? 'BillCheckResponse' : 'PricelistTypeResponse';
           return check('iak', component, json());
         }
         if (media === 'application/xml' || media === 'text/xml') {
@@ -386,8 +402,10 @@ function shapeIssues(route: Route, answer: WireAnswer): string[] {
       }
       case 'receipt-pdf':
       case 'receipt-data': {
-        if (media === 'application/xml' || media === 'text/xml') return check('iak', 'ReceiptErrorResult', (xml() as { data?: unknown }).data);
-        if (route.kind === 'receipt-pdf' && media === 'application/pdf') return text.startsWith('%PDF-') ? [] : ['application/pdf body is no PDF'];
+        if (media === 'application/xml' || media === 'text/xml')
+          return check('iak', 'ReceiptErrorResult', (xml() as { data?: unknown }).data);
+        if (route.kind === 'receipt-pdf' && media === 'application/pdf')
+          return text.startsWith('%PDF-') ? [] : ['application/pdf body is no PDF'];
         if (route.kind === 'receipt-data' && media === 'application/json') return check('iak', 'ReceiptResponse', json());
         // The spec leaves the 404 body undocumented; IAK's usual code/message envelope is what a client can read.
         if (answer.status === 404 && media === 'application/json') return check('iak', 'BillCheckResponse', json());
@@ -472,7 +490,8 @@ const SPECIAL_STRINGS = [
 ];
 
 /** Any code points, lone surrogates included (cheaper to build than fast-check's full-range 'binary' unit). */
-const anyCodePoints = (maxLength: number) => fc.array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength }).map((cps) => String.fromCodePoint(...cps));
+const anyCodePoints = (maxLength: number) =>
+  fc.array(fc.integer({ min: 0, max: 0x10ffff }), { maxLength }).map((cps) => String.fromCodePoint(...cps));
 
 const junkString = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 40 }) },
@@ -483,7 +502,16 @@ const junkString = fc.oneof(
 );
 
 const BROKEN_PERCENT = ['%', '%%', '%zz', '%G1', '%E2%82', '%C0%AF', '%FF%FE', '%u0041', '%0', '%%41', '%ED%A0%80'];
-const INVALID_UTF8: number[][] = [[0xc3, 0x28], [0xa0, 0xa1], [0xe2, 0x28, 0xa1], [0xf0, 0x28, 0x8c, 0x28], [0xff], [0xfe, 0xff], [0xed, 0xa0, 0x80], [0xc0, 0xaf]];
+const INVALID_UTF8: number[][] = [
+  [0xc3, 0x28],
+  [0xa0, 0xa1],
+  [0xe2, 0x28, 0xa1],
+  [0xf0, 0x28, 0x8c, 0x28],
+  [0xff],
+  [0xfe, 0xff],
+  [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf],
+];
 
 const contentTypes = fc.constantFrom<string | null>(
   null,
@@ -561,7 +589,12 @@ const espayState = { orderId: '', productCode: '', amount: '', refId: '' };
 
 function espayEndpoints(): EspayEndpoint[] {
   const creds = () => sandbox.credentials.espay;
-  const common = (rqUuid: string) => ({ rq_uuid: rqUuid, rq_datetime: '2025-01-01 10:00:00', sender_id: creds().senderId, password: creds().password });
+  const common = (rqUuid: string) => ({
+    rq_uuid: rqUuid,
+    rq_datetime: '2025-01-01 10:00:00',
+    sender_id: creds().senderId,
+    password: creds().password,
+  });
   const safeSign = (fn: () => string) => {
     try {
       return fn();
@@ -616,10 +649,23 @@ function espayEndpoints(): EspayEndpoint[] {
 function formMutation(names: string[]): fc.Arbitrary<FormMutation> {
   const name = fc.constantFrom(...names);
   return fc.oneof(
-    { weight: 4, arbitrary: fc.record({ kind: fc.constant('drop' as const), names: fc.subarray(names, { minLength: 1 }), resign: fc.boolean() }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ kind: fc.constant('drop' as const), names: fc.subarray(names, { minLength: 1 }), resign: fc.boolean() }),
+    },
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), name, value: junkString, resign: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('too-long' as const), name, resign: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('extra' as const), name: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('data', 'additional_data', 'channel_code', '__proto__', 'constructor')), value: junkString }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('extra' as const),
+        name: fc.oneof(
+          fc.string({ maxLength: 12 }),
+          fc.constantFrom('data', 'additional_data', 'channel_code', '__proto__', 'constructor'),
+        ),
+        value: junkString,
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('duplicate' as const), name, value: junkString }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), name, size: hugeSize }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('percent' as const), name, junk: fc.constantFrom(...BROKEN_PERCENT) }) },
@@ -627,7 +673,13 @@ function formMutation(names: string[]): fc.Arbitrary<FormMutation> {
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('bytes' as const), bytes: randomBytes }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(400) }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('content-type' as const), value: contentTypes }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('content-encoding' as const), value: fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x-junk') }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('content-encoding' as const),
+        value: fc.constantFrom('gzip', 'br', 'deflate', 'identity', 'x-junk'),
+      }),
+    },
     { weight: 1, arbitrary: fc.constant({ kind: 'utf16' as const }) },
     {
       weight: 1,
@@ -806,7 +858,10 @@ function hostileXml(variant: number, base: string): string {
 
 function xmlOf(value: Json, name = 'mp'): string {
   if (Array.isArray(value)) return value.map((item) => xmlOf(item, name)).join('');
-  if (value !== null && typeof value === 'object') return `<${name}>${Object.entries(value).map(([k, v]) => xmlOf(v, k || '_')).join('')}</${name}>`;
+  if (value !== null && typeof value === 'object')
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => xmlOf(v, k || '_'))
+      .join('')}</${name}>`;
   const text = value === null ? '' : String(value);
   return `<${name}>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</${name}>`;
 }
@@ -825,7 +880,12 @@ const iakState = { trIdUnpaid: '', trIdPaid: '', refIdPaid: '' };
 function iakEndpoints(): IakEndpoint[] {
   const { username, apiKey } = sandbox.credentials.iak;
   const sig = (extra: unknown) => (typeof extra === 'string' ? iakSign(username, apiKey, extra) : undefined);
-  const commands: Array<{ command: string; request: string; build: () => Record<string, Json>; sign: (b: Record<string, Json>) => string | undefined }> = [
+  const commands: Array<{
+    command: string;
+    request: string;
+    build: () => Record<string, Json>;
+    sign: (b: Record<string, Json>) => string | undefined;
+  }> = [
     {
       command: 'inq-pasca',
       request: 'InqPascaRequest',
@@ -881,8 +941,18 @@ function iakEndpoints(): IakEndpoint[] {
     });
   }
   endpoints.push(
-    { name: 'iak receipt pdf (GET /api/v1/download/{tr_id})', format: 'none', route: { provider: 'iak', kind: 'receipt-pdf' }, build: () => ({ path: '/api/v1/download/', body: {} }) },
-    { name: 'iak receipt data (GET /api/v1/download/{tr_id}/1)', format: 'none', route: { provider: 'iak', kind: 'receipt-data' }, build: () => ({ path: '/api/v1/download/', body: {} }) },
+    {
+      name: 'iak receipt pdf (GET /api/v1/download/{tr_id})',
+      format: 'none',
+      route: { provider: 'iak', kind: 'receipt-pdf' },
+      build: () => ({ path: '/api/v1/download/', body: {} }),
+    },
+    {
+      name: 'iak receipt data (GET /api/v1/download/{tr_id}/1)',
+      format: 'none',
+      route: { provider: 'iak', kind: 'receipt-data' },
+      build: () => ({ path: '/api/v1/download/', body: {} }),
+    },
   );
   return endpoints;
 }
@@ -893,12 +963,31 @@ function iakMutation(names: string[]): fc.Arbitrary<IakMutation> {
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('drop' as const), names: fc.subarray(names, { minLength: 1 }) }) },
     { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), name, value: jsonValue, resign: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('too-long' as const), name, resign: fc.boolean() }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('extra' as const), name: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('desc', 'month', '__proto__', 'constructor', 'tr_id', 'ref_id')), value: jsonValue }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('extra' as const),
+        name: fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('desc', 'month', '__proto__', 'constructor', 'tr_id', 'ref_id')),
+        value: jsonValue,
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('nest' as const), name, depth: fc.constantFrom(10, 100, 1_000, 20_000) }) },
-    { weight: 2, arbitrary: fc.record({ kind: fc.constant('commands' as const), value: fc.oneof(jsonValue, fc.constantFrom<Json>('inq-pasca ', 'INQ-PASCA', 'pay-pasca', 'checkstatus', 'pricelist', 'topup', '')) }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constant('commands' as const),
+        value: fc.oneof(jsonValue, fc.constantFrom<Json>('inq-pasca ', 'INQ-PASCA', 'pay-pasca', 'checkstatus', 'pricelist', 'topup', '')),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('username' as const), value: junkString }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('huge' as const), name, size: hugeSize }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('top' as const), value: fc.constantFrom<Json>(null, 0, 'inq-pasca', [], [{ commands: 'inq-pasca' }], true) }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('top' as const),
+        value: fc.constantFrom<Json>(null, 0, 'inq-pasca', [], [{ commands: 'inq-pasca' }], true),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('utf8' as const), at: fc.nat(300), bytes: fc.constantFrom(...INVALID_UTF8) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('bytes' as const), bytes: randomBytes }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(300) }) },
@@ -993,7 +1082,10 @@ function buildIakRequest(endpoint: IakEndpoint, mutations: IakMutation[]): WireR
     text = hostile === undefined || hostile % 3 !== 0 ? JSON.stringify(top === undefined ? body : top) : hostileXml(hostile, xmlOf(body));
   }
   if (nestDepth > 0) {
-    const nested = endpoint.format === 'xml' ? `${'<n>'.repeat(nestDepth)}x${'</n>'.repeat(nestDepth)}` : `${'{"n":'.repeat(nestDepth)}"x"${'}'.repeat(nestDepth)}`;
+    const nested =
+      endpoint.format === 'xml'
+        ? `${'<n>'.repeat(nestDepth)}x${'</n>'.repeat(nestDepth)}`
+        : `${'{"n":'.repeat(nestDepth)}"x"${'}'.repeat(nestDepth)}`;
     text = text.replace(endpoint.format === 'xml' ? NEST : JSON.stringify(NEST), nested);
   }
   let payload: Buffer = Buffer.from(text, utf16 ? 'utf16le' : 'utf8');
@@ -1007,7 +1099,28 @@ type ReceiptCase = { segment: string; suffix: string; query: string; method: str
 
 function receiptCase(): fc.Arbitrary<ReceiptCase> {
   const segment = fc.oneof(
-    { weight: 2, arbitrary: fc.constantFrom('PAID', 'UNPAID', '0', '-1', '1e3', '00000000000000000000000000000000001', '..', '.', '%2e%2e', '', '%00', '%2F', '%', '%zz', '%E2%82', '%C0%AF', '%FF') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'PAID',
+        'UNPAID',
+        '0',
+        '-1',
+        '1e3',
+        '00000000000000000000000000000000001',
+        '..',
+        '.',
+        '%2e%2e',
+        '',
+        '%00',
+        '%2F',
+        '%',
+        '%zz',
+        '%E2%82',
+        '%C0%AF',
+        '%FF',
+      ),
+    },
     { weight: 3, arbitrary: fc.string({ maxLength: 30 }).map(encode) },
     { weight: 1, arbitrary: anyCodePoints(20).map(encode) },
     { weight: 1, arbitrary: fc.stringMatching(/^[0-9]{1,30}$/) },
@@ -1017,8 +1130,15 @@ function receiptCase(): fc.Arbitrary<ReceiptCase> {
   return fc.record({
     segment,
     suffix: fc.constantFrom('', '', '', '/', '//', '/2', '/1/1', '/..', '/%31', '/1%00'),
-    query: fc.oneof(fc.constant(''), fc.constant('?a=%zz&&=&b'), fc.string({ maxLength: 20 }).map((s) => `?${encode(s)}`)),
-    method: fc.oneof({ weight: 6, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH') }),
+    query: fc.oneof(
+      fc.constant(''),
+      fc.constant('?a=%zz&&=&b'),
+      fc.string({ maxLength: 20 }).map((s) => `?${encode(s)}`),
+    ),
+    method: fc.oneof(
+      { weight: 6, arbitrary: fc.constant('GET') },
+      { weight: 1, arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE', 'PATCH') },
+    ),
     accept: fc.constantFrom(null, 'application/pdf', 'application/json', 'application/xml', 'text/html', '*/*', ';;;'),
     body: fc.option(fc.uint8Array({ maxLength: 200 }), { freq: 5 }),
   });
@@ -1026,11 +1146,17 @@ function receiptCase(): fc.Arbitrary<ReceiptCase> {
 
 function buildReceiptRequest(endpoint: IakEndpoint, c: ReceiptCase): WireRequest {
   const segment = c.segment === 'PAID' ? iakState.trIdPaid : c.segment === 'UNPAID' ? iakState.trIdUnpaid : c.segment;
-  const suffix = endpoint.route.provider === 'iak' && endpoint.route.kind === 'receipt-data' ? `/1${c.suffix === '/' ? '' : c.suffix}` : c.suffix;
+  const suffix =
+    endpoint.route.provider === 'iak' && endpoint.route.kind === 'receipt-data' ? `/1${c.suffix === '/' ? '' : c.suffix}` : c.suffix;
   const headers: Record<string, string> = {};
   if (c.accept !== null) headers['accept'] = c.accept;
   if (c.body) headers['content-type'] = 'application/octet-stream';
-  return { method: c.method, path: `/api/v1/download/${segment}${suffix}${c.query}`, headers, ...(c.body ? { body: Buffer.from(c.body) } : {}) };
+  return {
+    method: c.method,
+    path: `/api/v1/download/${segment}${suffix}${c.query}`,
+    headers,
+    ...(c.body ? { body: Buffer.from(c.body) } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -1066,12 +1192,17 @@ async function runEndpoint(name: string, route: Route, requests: Array<() => Wir
       report.codes.set(answerCode(answer), (report.codes.get(answerCode(answer)) ?? 0) + 1);
       if (answer.status >= 500) report.failures.push(`${where}: HTTP ${answer.status} ${answer.body.toString('utf8').slice(0, 200)}`);
       const issues = memoShapeIssues(route, answer);
-      if (issues.length > 0) report.failures.push(`${where}: HTTP ${answer.status} ${answer.contentType}, undocumented shape: ${issues.slice(0, 3).join("; ")} :: ${answer.body.toString("utf8").slice(0, 200)} :: REQ ${req.body?.toString("utf8").slice(0, 300)}`);
+      if (issues.length > 0)
+        report.failures.push(
+          `${where}: HTTP ${answer.status} ${answer.contentType}, undocumented shape: ${issues.slice(0, 3).join('; ')} :: ${answer.body.toString('utf8').slice(0, 200)} :: REQ ${req.body?.toString('utf8').slice(0, 300)}`,
+        );
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   if (report.failures.length > 0) {
-    throw new Error(`${name}: ${report.failures.length} of ${report.sent} requests failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${report.failures.slice(0, 10).join('\n')}`);
+    throw new Error(
+      `${name}: ${report.failures.length} of ${report.sent} requests failed (seed ${SEED}, rerun with BILLERKIT_FUZZ_SEED=${SEED}):\n${report.failures.slice(0, 10).join('\n')}`,
+    );
   }
   return report;
 }
@@ -1099,7 +1230,11 @@ beforeAll(async () => {
   espayState.orderId = '880000000000';
   const inquiry = await setState('espay', 'inquiry', { order_id: espayState.orderId, product_code: espayState.productCode });
   espayState.amount = String(inquiry['amount']);
-  const paid = await setState('espay', 'transaction', { order_id: '881234567890', product_code: espayState.productCode, amount: espayState.amount });
+  const paid = await setState('espay', 'transaction', {
+    order_id: '881234567890',
+    product_code: espayState.productCode,
+    amount: espayState.amount,
+  });
   espayState.refId = String(paid['ref_id']);
   const unpaid = await setState('iak', 'inquiry exists', { ref_id: 'FUZZUNPAID1' });
   iakState.trIdUnpaid = String(unpaid['tr_id']);
@@ -1122,21 +1257,49 @@ afterAll(async () => {
 describe('the answer-shape check', () => {
   it('bites: undocumented answers are reported', () => {
     const answer = (status: number, contentType: string, body: string): WireAnswer => ({ status, contentType, body: Buffer.from(body) });
-    expect(shapeIssues({ provider: 'espay', response: 'GetBalanceResponse' }, answer(200, 'application/json', '{"error_code":"0001"}'))).not.toEqual([]);
-    expect(shapeIssues({ provider: 'espay', response: 'GetBalanceResponse' }, answer(200, 'text/plain', 'Internal Server Error'))).not.toEqual([]);
-    expect(shapeIssues({ provider: 'iak', kind: 'bill-check' }, answer(400, 'application/json', '{"data":{"error_details":"x"}}'))).not.toEqual([]);
+    expect(
+      shapeIssues({ provider: 'espay', response: 'GetBalanceResponse' }, answer(200, 'application/json', '{"error_code":"0001"}')),
+    ).not.toEqual([]);
+    expect(
+      shapeIssues({ provider: 'espay', response: 'GetBalanceResponse' }, answer(200, 'text/plain', 'Internal Server Error')),
+    ).not.toEqual([]);
+    expect(
+      shapeIssues({ provider: 'iak', kind: 'bill-check' }, answer(400, 'application/json', '{"data":{"error_details":"x"}}')),
+    ).not.toEqual([]);
     expect(shapeIssues({ provider: 'iak', kind: 'bill-check' }, answer(200, 'application/xml', '<mp><response_code>'))).not.toEqual([]);
     expect(shapeIssues({ provider: 'iak', kind: 'receipt-pdf' }, answer(200, 'application/pdf', '<html>'))).not.toEqual([]);
     // …and documented ones pass.
     expect(
-      shapeIssues({ provider: 'espay', response: 'GetBalanceResponse' }, answer(200, 'application/json', '{"rq_uuid":"-","rs_datetime":"2025-01-01 10:00:00","error_code":"0001","error_desc":"Invalid request"}')),
+      shapeIssues(
+        { provider: 'espay', response: 'GetBalanceResponse' },
+        answer(
+          200,
+          'application/json',
+          '{"rq_uuid":"-","rs_datetime":"2025-01-01 10:00:00","error_code":"0001","error_desc":"Invalid request"}',
+        ),
+      ),
     ).toEqual([]);
-    expect(shapeIssues({ provider: 'iak', kind: 'bill-check' }, answer(400, 'application/xml', '<mp><response_code>107</response_code><message>XML FORMAT ERROR</message><error_details><hp>is required</hp></error_details></mp>'))).toEqual([]);
+    expect(
+      shapeIssues(
+        { provider: 'iak', kind: 'bill-check' },
+        answer(
+          400,
+          'application/xml',
+          '<mp><response_code>107</response_code><message>XML FORMAT ERROR</message><error_details><hp>is required</hp></error_details></mp>',
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe(`sandbox under ${RUNS} malformed requests per endpoint (seed ${SEED})`, () => {
-  it.each(['espay inquirytransaction', 'espay paymentreport', 'espay gettransactioninfo', 'espay getbalance', 'espay getregisteredproducts'])(
+  it.each([
+    'espay inquirytransaction',
+    'espay paymentreport',
+    'espay gettransactioninfo',
+    'espay getbalance',
+    'espay getregisteredproducts',
+  ])(
     '%s',
     async (name) => {
       const endpoint = espayEndpoints().find((e) => e.name === name)!;
@@ -1144,7 +1307,11 @@ describe(`sandbox under ${RUNS} malformed requests per endpoint (seed ${SEED})`,
       const cases = sample(fc.array(formMutation(names), { minLength: 1, maxLength: 3 }), name.length);
       const before = await internalErrors();
       logged.length = 0;
-      const report = await runEndpoint(name, { provider: 'espay', response: endpoint.response }, cases.map((m) => () => buildEspayRequest(endpoint, m)));
+      const report = await runEndpoint(
+        name,
+        { provider: 'espay', response: endpoint.response },
+        cases.map((m) => () => buildEspayRequest(endpoint, m)),
+      );
       expect(report.sent).toBe(RUNS);
       // The mutations reach the different layers: auth, content type / contract, credentials, signature, the operation.
       expect(report.codes.size, [...report.codes.keys()].join(' ')).toBeGreaterThanOrEqual(Math.min(RUNS, 4));
@@ -1173,7 +1340,11 @@ describe(`sandbox under ${RUNS} malformed requests per endpoint (seed ${SEED})`,
       const cases = sample(fc.array(iakMutation(names), { minLength: 1, maxLength: 3 }), name.length * 7);
       const before = await internalErrors();
       logged.length = 0;
-      const report = await runEndpoint(name, endpoint.route, cases.map((m) => () => buildIakRequest(endpoint, m)));
+      const report = await runEndpoint(
+        name,
+        endpoint.route,
+        cases.map((m) => () => buildIakRequest(endpoint, m)),
+      );
       expect(report.sent).toBe(RUNS);
       expect(report.codes.size, [...report.codes.keys()].join(' ')).toBeGreaterThanOrEqual(Math.min(RUNS, 4));
       await expectNoInternalErrors(before);
@@ -1188,7 +1359,11 @@ describe(`sandbox under ${RUNS} malformed requests per endpoint (seed ${SEED})`,
       const cases = sample(receiptCase(), name.length * 13);
       const before = await internalErrors();
       logged.length = 0;
-      const report = await runEndpoint(name, endpoint.route, cases.map((c) => () => buildReceiptRequest(endpoint, c)));
+      const report = await runEndpoint(
+        name,
+        endpoint.route,
+        cases.map((c) => () => buildReceiptRequest(endpoint, c)),
+      );
       expect(report.sent).toBe(RUNS);
       expect(report.codes.size, [...report.codes.keys()].join(' ')).toBeGreaterThanOrEqual(Math.min(RUNS, 2));
       await expectNoInternalErrors(before);

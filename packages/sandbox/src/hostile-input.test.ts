@@ -33,13 +33,24 @@ function manyKeys(format: 'json' | 'xml' | 'form', lead: Record<string, string>,
     parts.push(part);
     size += part.length + 1;
   }
-  if (format === 'json') return `{${Object.entries(lead).map(([k, v]) => `"${k}":"${v}"`).join(',')},${parts.join(',')}}`;
-  if (format === 'xml') return `<?xml version="1.0"?><mp>${Object.entries(lead).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}${parts.join('')}</mp>`;
+  if (format === 'json')
+    return `{${Object.entries(lead)
+      .map(([k, v]) => `"${k}":"${v}"`)
+      .join(',')},${parts.join(',')}}`;
+  if (format === 'xml')
+    return `<?xml version="1.0"?><mp>${Object.entries(lead)
+      .map(([k, v]) => `<${k}>${v}</${k}>`)
+      .join('')}${parts.join('')}</mp>`;
   return `${new URLSearchParams(lead).toString()}&${parts.join('&')}`;
 }
 
 async function send(path: string, contentType: string, body: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${sandbox.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, ...headers },
+    body,
+    signal: AbortSignal.timeout(30_000),
+  });
   const text = await response.text();
   return { status: response.status, text, bytes: Buffer.byteLength(text) };
 }
@@ -47,39 +58,54 @@ async function send(path: string, contentType: string, body: string, headers: Re
 describe('a body of many keys is refused before any parsing, auth or schema work', () => {
   const iakLead = () => {
     const { username, apiKey } = sandbox.credentials.iak;
-    return { commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'big1', sign: iakSign(username, apiKey, 'big1') };
+    return {
+      commands: 'inq-pasca',
+      username,
+      code: 'PLNPOSTPAID',
+      hp: '530000000001',
+      ref_id: 'big1',
+      sign: iakSign(username, apiKey, 'big1'),
+    };
   };
 
   it.each([
     ['1 MB', 1_000_000, /must be at most 65536 bytes/],
     ['60 kB', 60_000, /has more than 64 fields/],
-  ])('IAK JSON and XML of %s, with and without credentials: HTTP 400, rc 107, a small answer', { timeout: 60_000 }, async (_label, bytes, reason) => {
-    for (const format of ['json', 'xml'] as const) {
-      for (const lead of [iakLead(), { commands: 'inq-pasca' }]) {
-        const body = manyKeys(format, lead, bytes);
-        const answer = await send('/api/v1/bill/check', `application/${format}`, body);
-        expect(answer.status, `${format} ${body.length}`).toBe(400);
-        expect(answer.text).toMatch(/107/);
-        expect(answer.text).toMatch(reason);
-        expect(answer.bytes).toBeLessThan(ANSWER_LIMIT);
+  ])(
+    'IAK JSON and XML of %s, with and without credentials: HTTP 400, rc 107, a small answer',
+    { timeout: 60_000 },
+    async (_label, bytes, reason) => {
+      for (const format of ['json', 'xml'] as const) {
+        for (const lead of [iakLead(), { commands: 'inq-pasca' }]) {
+          const body = manyKeys(format, lead, bytes);
+          const answer = await send('/api/v1/bill/check', `application/${format}`, body);
+          expect(answer.status, `${format} ${body.length}`).toBe(400);
+          expect(answer.text).toMatch(/107/);
+          expect(answer.text).toMatch(reason);
+          expect(answer.bytes).toBeLessThan(ANSWER_LIMIT);
+        }
       }
-    }
-    expect(sandbox.stats().internalErrors).toBe(0);
-  });
+      expect(sandbox.stats().internalErrors).toBe(0);
+    },
+  );
 
   it.each([
     ['1 MB', 1_000_000, 413, /body larger than 65536 bytes/],
     ['60 kB', 60_000, 200, /the form has more than 64 fields/],
-  ])('Espay form of %s: 401 without Basic auth, 0001 with it, a small answer', { timeout: 60_000 }, async (_label, bytes, status, reason) => {
-    const body = manyKeys('form', espay.inquiryFields('081234', 'SPBFRE'), bytes);
-    const anonymous = await send(PATHS.inquiry, 'application/x-www-form-urlencoded', body);
-    expect(anonymous.status).toBe(bytes > 65_536 ? 413 : 401);
-    expect(anonymous.bytes).toBeLessThan(ANSWER_LIMIT);
-    const signedIn = await send(PATHS.inquiry, 'application/x-www-form-urlencoded', body, { authorization: espay.authHeader() });
-    expect(signedIn.status).toBe(status);
-    expect(JSON.parse(signedIn.text)).toMatchObject({ error_code: '0001', error_desc: expect.stringMatching(reason) });
-    expect(signedIn.bytes).toBeLessThan(ANSWER_LIMIT);
-  });
+  ])(
+    'Espay form of %s: 401 without Basic auth, 0001 with it, a small answer',
+    { timeout: 60_000 },
+    async (_label, bytes, status, reason) => {
+      const body = manyKeys('form', espay.inquiryFields('081234', 'SPBFRE'), bytes);
+      const anonymous = await send(PATHS.inquiry, 'application/x-www-form-urlencoded', body);
+      expect(anonymous.status).toBe(bytes > 65_536 ? 413 : 401);
+      expect(anonymous.bytes).toBeLessThan(ANSWER_LIMIT);
+      const signedIn = await send(PATHS.inquiry, 'application/x-www-form-urlencoded', body, { authorization: espay.authHeader() });
+      expect(signedIn.status).toBe(status);
+      expect(JSON.parse(signedIn.text)).toMatchObject({ error_code: '0001', error_desc: expect.stringMatching(reason) });
+      expect(signedIn.bytes).toBeLessThan(ANSWER_LIMIT);
+    },
+  );
 
   it('an error answer names at most 20 problems and counts the rest', async () => {
     const { username, apiKey } = sandbox.credentials.iak;
@@ -153,14 +179,17 @@ describe('a captured Espay payment cannot be replayed', () => {
 describe('/__sandbox refuses cross-site requests and changes nothing', () => {
   const inspect = (path: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: sandbox.port, path, method: init.method ?? 'GET', headers: init.headers ?? {} }, (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          body += c;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port: sandbox.port, path, method: init.method ?? 'GET', headers: init.headers ?? {} },
+        (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => {
+            body += c;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end(init.body);
     });
@@ -169,12 +198,20 @@ describe('/__sandbox refuses cross-site requests and changes nothing', () => {
     await espay.inquireAndPay('081234500003', 'SPBFRE');
     const json = { 'content-type': 'application/json' };
     expect((await inspect('/__sandbox/reset', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    expect((await inspect('/__sandbox/reset', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' })).status).toBe(415);
+    expect(
+      (await inspect('/__sandbox/reset', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' }))
+        .status,
+    ).toBe(415);
     expect((await inspect('/__sandbox/state', { method: 'POST', body: '{"provider":"espay","state":"reset"}' })).status).toBe(415);
     expect((await inspect('/__sandbox/clock', { method: 'POST', body: '{"advanceMs":1000}' })).status).toBe(415);
-    expect((await inspect('/__sandbox/reset', { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body: '{}' })).status).toBe(403);
+    expect(
+      (await inspect('/__sandbox/reset', { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body: '{}' })).status,
+    ).toBe(403);
     expect((await inspect('/__sandbox/reset', { method: 'POST', headers: { ...json, origin: 'null' }, body: '{}' })).status).toBe(403);
-    expect((await inspect('/__sandbox/reset', { method: 'POST', headers: { ...json, host: `evil.example:${sandbox.port}` }, body: '{}' })).status).toBe(403);
+    expect(
+      (await inspect('/__sandbox/reset', { method: 'POST', headers: { ...json, host: `evil.example:${sandbox.port}` }, body: '{}' }))
+        .status,
+    ).toBe(403);
     expect((await inspect('/__sandbox/transactions', { headers: { host: `rebound.example:${sandbox.port}` } })).status).toBe(403);
     expect((await inspect('/__sandbox/health', { headers: { host: '127.0.0.1:1' } })).status).toBe(403);
     expect(sandbox.transactions()).toHaveLength(1);
@@ -187,7 +224,14 @@ describe('/__sandbox refuses cross-site requests and changes nothing', () => {
   it('refuses a clock move out of range before moving it; health and payments keep working', async () => {
     const before = sandbox.now().getTime();
     const json = { 'content-type': 'application/json' };
-    for (const body of ['{"advanceMs":1e308}', '{"advanceMs":8.64e15}', '{"set":8.64e15}', '{"set":-1}', '{"set":"+275760-09-13T00:00:00.000Z"}', '{"advanceMs":-5}']) {
+    for (const body of [
+      '{"advanceMs":1e308}',
+      '{"advanceMs":8.64e15}',
+      '{"set":8.64e15}',
+      '{"set":-1}',
+      '{"set":"+275760-09-13T00:00:00.000Z"}',
+      '{"advanceMs":-5}',
+    ]) {
       const answer = await inspect('/__sandbox/clock', { method: 'POST', headers: json, body });
       expect(answer.status, body).toBe(400);
       expect(Math.abs(sandbox.now().getTime() - before)).toBeLessThan(60_000);
@@ -216,7 +260,10 @@ describe('form keys and characters that used to slip through', () => {
     ['line feed', '081234\n'],
   ])('%s in order_id is refused (0001) and never echoed', async (_name, orderId) => {
     const answer = await espay.post(PATHS.inquiry, espay.inquiryFields(orderId, 'SPBFRE'));
-    expect(answer.body).toMatchObject({ error_code: '0001', error_desc: 'Invalid request: control or bidirectional characters in order_id' });
+    expect(answer.body).toMatchObject({
+      error_code: '0001',
+      error_desc: 'Invalid request: control or bidirectional characters in order_id',
+    });
     expect(answer.body.order_id).toBeUndefined();
     expect(answer.text).not.toContain(orderId);
   });
@@ -224,7 +271,14 @@ describe('form keys and characters that used to slip through', () => {
   it('IAK fields with control or bidirectional characters are refused with error_details', async () => {
     const { username, apiKey } = sandbox.credentials.iak;
     const refId = 'RTL1';
-    const body = { commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp: '5300000\u202e00001', ref_id: refId, sign: iakSign(username, apiKey, refId) };
+    const body = {
+      commands: 'inq-pasca',
+      username,
+      code: 'PLNPOSTPAID',
+      hp: '5300000\u202e00001',
+      ref_id: refId,
+      sign: iakSign(username, apiKey, refId),
+    };
     const answer = await send('/api/v1/bill/check', 'application/json', JSON.stringify(body));
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text).data.error_details).toEqual({ hp: ['must not contain control or bidirectional characters'] });

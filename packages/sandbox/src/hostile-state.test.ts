@@ -38,8 +38,10 @@ async function iak(sandbox: Sandbox, body: Record<string, unknown>): Promise<Rec
 function iakCommands(sandbox: Sandbox) {
   const { username, apiKey } = sandbox.credentials.iak;
   return {
-    inquiry: (hp: string, refId: string) => iak(sandbox, { commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp, ref_id: refId, sign: iakSign(username, apiKey, refId) }),
-    pay: (trId: unknown) => iak(sandbox, { commands: 'pay-pasca', username, tr_id: String(trId), sign: iakSign(username, apiKey, String(trId)) }),
+    inquiry: (hp: string, refId: string) =>
+      iak(sandbox, { commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp, ref_id: refId, sign: iakSign(username, apiKey, refId) }),
+    pay: (trId: unknown) =>
+      iak(sandbox, { commands: 'pay-pasca', username, tr_id: String(trId), sign: iakSign(username, apiKey, String(trId)) }),
     status: (refId: string) => iak(sandbox, { commands: 'checkstatus', username, ref_id: refId, sign: iakSign(username, apiKey, 'cs') }),
   };
 }
@@ -87,7 +89,8 @@ describe('a bill is paid once', () => {
       Array.from({ length: 50 }, async () => {
         const inquiry = await client.inquiry('081299990001', 'SPBFRE');
         if (inquiry.body.error_code !== '0000') return `inquiry ${inquiry.body.error_code}`;
-        return (await client.payment('081299990001', 'SPBFRE', inquiry.body.amount, { data: JSON.stringify(inquiry.body.data) })).body.error_code as string;
+        return (await client.payment('081299990001', 'SPBFRE', inquiry.body.amount, { data: JSON.stringify(inquiry.body.data) })).body
+          .error_code as string;
       }),
     );
     expect(codes.filter((code) => code === '0000')).toHaveLength(1);
@@ -161,7 +164,17 @@ describe('stateFile keeps what was paid across a restart', () => {
     expect(await again.status('PERSIST1')).toMatchObject({ response_code: '00', status: 1, tr_id: bill['tr_id'] });
     expect((await again.inquiry('530000000001', 'PERSIST2'))['response_code']).toBe('01');
     expect(second.balances()).toEqual(balances);
-    expect(second.transactions().map((t) => t.merchantRef).sort()).toEqual(first.transactions().map((t) => t.merchantRef).sort());
+    expect(
+      second
+        .transactions()
+        .map((t) => t.merchantRef)
+        .sort(),
+    ).toEqual(
+      first
+        .transactions()
+        .map((t) => t.merchantRef)
+        .sort(),
+    );
     const espay2 = new EspayTestClient(second, 'PT');
     expect((await espay2.post('/rest/billertools/getbalance', used)).body.error_code).toBe('210');
     expect((await espay2.inquiry('081299990002', 'SPBFRE')).body.error_code).toBe('0088');

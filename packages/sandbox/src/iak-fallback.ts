@@ -8,7 +8,11 @@ import type { SandboxRequest, SandboxResponse } from './types.js';
  */
 const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function iakEnvelope(request: Pick<SandboxRequest, 'headers'>, status: number, fields: Record<string, string | Record<string, string[]>>): SandboxResponse {
+function iakEnvelope(
+  request: Pick<SandboxRequest, 'headers'>,
+  status: number,
+  fields: Record<string, string | Record<string, string[]>>,
+): SandboxResponse {
   if (mediaType(request.headers['content-type'])?.endsWith('xml')) {
     const inner = Object.entries(fields)
       .map(([name, value]) =>

@@ -22,7 +22,14 @@ describe('IAK through the shared server (smoke)', () => {
   it('answers an inq-pasca for a documented test number, valid in the strict profile', async () => {
     const { username, apiKey } = sandbox.credentials.iak;
     const response = await post(
-      JSON.stringify({ commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'smoke1', sign: iakSign(username, apiKey, 'smoke1') }),
+      JSON.stringify({
+        commands: 'inq-pasca',
+        username,
+        code: 'PLNPOSTPAID',
+        hp: '530000000001',
+        ref_id: 'smoke1',
+        sign: iakSign(username, apiKey, 'smoke1'),
+      }),
     );
     const body = (await response.json()) as { data: Record<string, unknown> };
     expect(response.status).toBe(200);
@@ -32,14 +39,17 @@ describe('IAK through the shared server (smoke)', () => {
     expect(sandbox.transactions()).toEqual([]);
   });
 
-  it('refuses an oversize IAK body with IAK\'s 400 shape, in the request\'s format', async () => {
+  it("refuses an oversize IAK body with IAK's 400 shape, in the request's format", async () => {
     const json = await post(JSON.stringify({ commands: 'inq-pasca', pad: 'x'.repeat(10_000) }));
     expect(json.status).toBe(400);
     const body = await json.json();
     expect(body).toMatchObject({ data: { response_code: '107', error_details: { body: ['must be at most 4096 bytes'] } }, meta: [] });
     expect(validate('iak', 'BillCheckBadRequest', 'strict', body).issues).toEqual([]);
 
-    const xml = await post(`<?xml version="1.0" ?><mp><commands>inq-pasca</commands><pad>${'x'.repeat(10_000)}</pad></mp>`, 'application/xml');
+    const xml = await post(
+      `<?xml version="1.0" ?><mp><commands>inq-pasca</commands><pad>${'x'.repeat(10_000)}</pad></mp>`,
+      'application/xml',
+    );
     expect(xml.status).toBe(400);
     expect(xml.headers.get('content-type')).toBe('application/xml');
     const decoded = parseIakXml(await xml.text()) as Record<string, unknown>;

@@ -34,7 +34,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-async function readJson(req: IncomingMessage, maxBytes: number): Promise<{ ok: true; value: unknown } | { ok: false; message: string } | undefined> {
+async function readJson(
+  req: IncomingMessage,
+  maxBytes: number,
+): Promise<{ ok: true; value: unknown } | { ok: false; message: string } | undefined> {
   const read = await readBody(req, maxBytes, maxBytes * 8);
   if (read.kind === 'aborted') return undefined;
   if (read.kind === 'too-large') return { ok: false, message: `body larger than ${maxBytes} bytes` };
@@ -64,7 +67,8 @@ export function crossSiteReason(req: IncomingMessage, deps: Pick<InspectionDeps,
   const host = typeof header === 'string' ? splitHost(header) : undefined;
   if (!host || host.port !== String(deps.port)) return 'Host must name this server';
   const literal = isIP(host.name) !== 0;
-  if (!literal && host.name !== 'localhost' && !deps.allowedHosts.has(host.name)) return `Host ${host.name} is not this server (allowedHosts)`;
+  if (!literal && host.name !== 'localhost' && !deps.allowedHosts.has(host.name))
+    return `Host ${host.name} is not this server (allowedHosts)`;
   const origin = req.headers.origin;
   if (origin !== undefined && origin !== `http://${(header as string).trim().toLowerCase()}`) return 'cross-origin requests are refused';
   return undefined;
@@ -136,7 +140,8 @@ export async function handleInspection(
       if (!body.ok) return reply(400, { error: body.message });
       const value = body.value;
       try {
-        if (isRecord(value) && typeof value['advanceMs'] === 'number') return reply(200, { now: deps.clock.advance(value['advanceMs']).toISOString() });
+        if (isRecord(value) && typeof value['advanceMs'] === 'number')
+          return reply(200, { now: deps.clock.advance(value['advanceMs']).toISOString() });
         if (isRecord(value) && (typeof value['set'] === 'string' || typeof value['set'] === 'number')) {
           return reply(200, { now: deps.clock.set(value['set']).toISOString() });
         }

@@ -62,12 +62,18 @@ const UNSAFE_IN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u06
  * Names of the string fields (at any depth, as `a.b`) that hold an unsafe character, at most
  * {@link MAX_REPORTED_ISSUES}. Top-level fields named in `textFields` may hold whitespace controls.
  */
-export function fieldsWithUnsafeCharacters(value: unknown, textFields: ReadonlySet<string> = new Set(), prefix = '', found: string[] = []): string[] {
+export function fieldsWithUnsafeCharacters(
+  value: unknown,
+  textFields: ReadonlySet<string> = new Set(),
+  prefix = '',
+  found: string[] = [],
+): string[] {
   if (found.length >= MAX_REPORTED_ISSUES) return found;
   if (typeof value === 'string') {
     if ((textFields.has(prefix) ? UNSAFE_IN_TEXT : UNSAFE_CHARACTERS).test(value)) found.push(prefix || 'body');
   } else if (value !== null && typeof value === 'object') {
-    for (const [name, item] of Object.entries(value)) fieldsWithUnsafeCharacters(item, textFields, prefix ? `${prefix}.${name}` : name, found);
+    for (const [name, item] of Object.entries(value))
+      fieldsWithUnsafeCharacters(item, textFields, prefix ? `${prefix}.${name}` : name, found);
   }
   return found;
 }

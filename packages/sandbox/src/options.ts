@@ -73,7 +73,6 @@ export interface SandboxOptions {
   stateFile?: string;
 }
 
-
 export const DEFAULTS = {
   host: '127.0.0.1',
   maxLatencyMs: 10_000,
@@ -104,7 +103,7 @@ export function balanceOption(value: bigint | string | undefined, name: string):
 
 export function positiveInt(value: number | undefined, fallback: number, name: string, allowZero = false): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1)) throw new TypeError(`startSandbox: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
+  if (!Number.isSafeInteger(value) || value < (allowZero ? 0 : 1))
+    throw new TypeError(`startSandbox: ${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer`);
   return value;
 }
-

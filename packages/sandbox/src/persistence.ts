@@ -17,7 +17,10 @@ export interface SandboxSnapshot {
 /** Bigints are written as `{"$bigint": "<digits>"}`; dates as ISO strings (the stores revive their own). */
 const replacer = (_key: string, value: unknown) => (typeof value === 'bigint' ? { $bigint: value.toString() } : value);
 const reviver = (_key: string, value: unknown) =>
-  value !== null && typeof value === 'object' && Object.keys(value).length === 1 && typeof (value as { $bigint?: unknown }).$bigint === 'string'
+  value !== null &&
+  typeof value === 'object' &&
+  Object.keys(value).length === 1 &&
+  typeof (value as { $bigint?: unknown }).$bigint === 'string'
     ? BigInt((value as { $bigint: string }).$bigint)
     : value;
 

@@ -30,8 +30,16 @@ function displayForm(digits: string): string {
   return `${whole},${digits.slice(-2)}`;
 }
 
-async function iakPost(s: Sandbox, path: string, body: Record<string, unknown>): Promise<{ status: number; data: Record<string, unknown> }> {
-  const response = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function iakPost(
+  s: Sandbox,
+  path: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; data: Record<string, unknown> }> {
+  const response = await fetch(`${s.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const parsed = (await response.json()) as { data: Record<string, unknown> };
   return { status: response.status, data: parsed.data };
 }
@@ -64,7 +72,10 @@ describe('Espay amount in the documented display form (150.000,00)', () => {
     const s = await start('strict');
     const client = new EspayTestClient(s);
     const inquiry = await client.inquiry('880000000000', 'SPBFRE');
-    const payment = await client.post(PATHS.payment, client.paymentFields('880000000000', 'SPBFRE', displayForm(inquiry.body.amount as string)));
+    const payment = await client.post(
+      PATHS.payment,
+      client.paymentFields('880000000000', 'SPBFRE', displayForm(inquiry.body.amount as string)),
+    );
     expect(payment.body.error_code).toBe('0001');
     expect(payment.body.error_desc).toContain('amount');
   });
@@ -77,7 +88,13 @@ describe("IAK requests in the shapes of IAK's Node.js SDK", () => {
     const s = await start();
     const username = s.credentials.iak.username;
     const inquiry = await iakPost(s, '/api/v1/bill/check/', {
-      commands: 'inq-pasca', username, ref_id: 'SDK1', hp: '8801234560001', code: 'BPJS', sign: sign(s, 'SDK1'), month: '2',
+      commands: 'inq-pasca',
+      username,
+      ref_id: 'SDK1',
+      hp: '8801234560001',
+      code: 'BPJS',
+      sign: sign(s, 'SDK1'),
+      month: '2',
     });
     expect(inquiry.data['response_code']).toBe('00');
     const trId = inquiry.data['tr_id'] as number;
@@ -85,7 +102,12 @@ describe("IAK requests in the shapes of IAK's Node.js SDK", () => {
     const payment = await iakPost(s, '/api/v1/bill/check/', { commands: 'pay-pasca', username, tr_id: trId, sign: sign(s, String(trId)) });
     expect(payment.status).toBe(200);
     expect(payment.data['response_code']).toBe('00');
-    const pricelist = await iakPost(s, '/api/v1/bill/check/', { commands: 'pricelist-pasca', username, sign: sign(s, 'pl'), status: 'non-active' });
+    const pricelist = await iakPost(s, '/api/v1/bill/check/', {
+      commands: 'pricelist-pasca',
+      username,
+      sign: sign(s, 'pl'),
+      status: 'non-active',
+    });
     expect(pricelist.status).toBe(200);
     expect(Array.isArray(pricelist.data['pasca'])).toBe(true);
   });
@@ -93,7 +115,14 @@ describe("IAK requests in the shapes of IAK's Node.js SDK", () => {
   it('refuses a hyphenated ref_id with rc 03 (IAK documents alpha_num only), although the tolerant profile takes it', async () => {
     const s = await start();
     const username = s.credentials.iak.username;
-    const answer = await iakPost(s, '/api/v1/bill/check', { commands: 'inq-pasca', username, ref_id: 'ref-1', hp: '530000000001', code: 'PLNPOSTPAID', sign: sign(s, 'ref-1') });
+    const answer = await iakPost(s, '/api/v1/bill/check', {
+      commands: 'inq-pasca',
+      username,
+      ref_id: 'ref-1',
+      hp: '530000000001',
+      code: 'PLNPOSTPAID',
+      sign: sign(s, 'ref-1'),
+    });
     expect(answer.data['response_code']).toBe('03');
   });
 

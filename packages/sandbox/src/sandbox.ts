@@ -10,7 +10,14 @@ import { createIakProvider, type IakProvider } from './iak/index.js';
 import { handleInspection } from './inspection.js';
 import { providerOfPath, type ProviderShapes, type StatefulProvider } from './provider.js';
 import { ESPAY_RQ_DATETIME_WINDOW_MS } from '@billerkit/signing';
-import { DEFAULT_RETENTION, type ProviderContext, type SandboxRequest, type SandboxResponse, type SandboxRetention, type SandboxTransaction } from './types.js';
+import {
+  DEFAULT_RETENTION,
+  type ProviderContext,
+  type SandboxRequest,
+  type SandboxResponse,
+  type SandboxRetention,
+  type SandboxTransaction,
+} from './types.js';
 import { balanceOption, DEFAULTS, positiveInt, type SandboxOptions, stderrLogger } from './options.js';
 import { StateFile } from './persistence.js';
 
@@ -61,7 +68,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const random = seededRandom(seed);
   const credentials = resolveCredentials(options.credentials);
   const generation = options.iakTestNumberGeneration ?? 'seed';
-  if (generation !== 'seed' && generation !== 'newer') throw new TypeError("startSandbox: iakTestNumberGeneration must be 'seed' or 'newer'");
+  if (generation !== 'seed' && generation !== 'newer')
+    throw new TypeError("startSandbox: iakTestNumberGeneration must be 'seed' or 'newer'");
 
   const retention: SandboxRetention = {
     inquiries: positiveInt(options.retention?.inquiries, DEFAULT_RETENTION.inquiries, 'retention.inquiries'),
@@ -175,7 +183,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stats.requests += 1;
     let faults: ResolvedFaults;
     try {
-      faults = faultsFor({ method: req.method ?? 'GET', path, provider, headers: req.headers, sequence: stats.requests }, options.faults, random, maxLatencyMs);
+      faults = faultsFor(
+        { method: req.method ?? 'GET', path, provider, headers: req.headers, sequence: stats.requests },
+        options.faults,
+        random,
+        maxLatencyMs,
+      );
     } catch (error) {
       if (!(error instanceof FaultSyntaxError)) throw error;
       // A malformed fault header is the test's mistake, not the provider's: say so plainly.
@@ -205,7 +218,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (faults.terminal === 'http-500' || faults.terminal === 'http-503') {
       // What a gateway in front of the provider sends: the provider never saw the request.
       const status = faults.terminal === 'http-500' ? 500 : 503;
-      send(res, { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: status === 500 ? 'Internal Server Error' : 'Service Unavailable' });
+      send(res, {
+        status,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+        body: status === 500 ? 'Internal Server Error' : 'Service Unavailable',
+      });
       return;
     }
     if (read.kind === 'too-large') {
@@ -220,7 +237,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     } catch (error) {
       stats.internalErrors += 1;
       const err = error instanceof Error ? error : new Error(String(error));
-      logger.error('provider threw; answering with its error shape', { method: request.method, path, provider, error: err.message, stack: err.stack });
+      logger.error('provider threw; answering with its error shape', {
+        method: request.method,
+        path,
+        provider,
+        error: err.message,
+        stack: err.stack,
+      });
       response = provider ? shapes[provider].internalError(request) : json(500, { error: 'internal sandbox error' });
     }
     response ??= { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: 'Not Found' };
@@ -247,39 +270,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(requestTimeoutMs / 4))),
     },
     (req, res) => {
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    // The raw path, never normalised: `/rest/../__sandbox/reset` must not reach the inspection routes.
-    const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
-    const work =
-      path === '/__sandbox' || path.startsWith('/__sandbox/')
-        ? handleInspection(req, res, path, query, {
-            maxBodyBytes,
-            port: (server.address() as AddressInfo).port,
-            allowedHosts,
-            providers,
-            transactions: () => allTransactions(),
-            balances: () => balances(),
-            reset,
-            setState,
-            stats: () => ({ ...stats }),
-            clock,
-          })
-        : handleProviderRequest(req, res, path, query);
-    work.catch((error: unknown) => {
-      // Last line of defence: the provider paths already catch; this covers the server's own code.
-      stats.internalErrors += 1;
-      const err = error instanceof Error ? error : new Error(String(error));
-      logger.error('sandbox server error', { method: req.method, path, error: err.message, stack: err.stack });
-      const provider = providerOfPath(path);
-      const empty = { headers: req.headers, path, body: Buffer.alloc(0) };
-      try {
-        send(res, provider ? shapes[provider].internalError(empty) : json(500, { error: 'internal sandbox error' }));
-      } catch {
-        res.destroy();
-      }
-    });
+      const rawUrl = req.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      // The raw path, never normalised: `/rest/../__sandbox/reset` must not reach the inspection routes.
+      const path = q === -1 ? rawUrl : rawUrl.slice(0, q);
+      const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
+      const work =
+        path === '/__sandbox' || path.startsWith('/__sandbox/')
+          ? handleInspection(req, res, path, query, {
+              maxBodyBytes,
+              port: (server.address() as AddressInfo).port,
+              allowedHosts,
+              providers,
+              transactions: () => allTransactions(),
+              balances: () => balances(),
+              reset,
+              setState,
+              stats: () => ({ ...stats }),
+              clock,
+            })
+          : handleProviderRequest(req, res, path, query);
+      work.catch((error: unknown) => {
+        // Last line of defence: the provider paths already catch; this covers the server's own code.
+        stats.internalErrors += 1;
+        const err = error instanceof Error ? error : new Error(String(error));
+        logger.error('sandbox server error', { method: req.method, path, error: err.message, stack: err.stack });
+        const provider = providerOfPath(path);
+        const empty = { headers: req.headers, path, body: Buffer.alloc(0) };
+        try {
+          send(res, provider ? shapes[provider].internalError(empty) : json(500, { error: 'internal sandbox error' }));
+        } catch {
+          res.destroy();
+        }
+      });
     },
   );
 

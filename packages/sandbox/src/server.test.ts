@@ -26,7 +26,9 @@ describe('startSandbox', () => {
   });
 
   it('takes credential overrides and uses them', async () => {
-    const sandbox = await startSandbox({ credentials: { espay: { senderId: 'MYSHOP', basicAuth: { password: 'p' } }, iak: { apiKey: 'k' } } });
+    const sandbox = await startSandbox({
+      credentials: { espay: { senderId: 'MYSHOP', basicAuth: { password: 'p' } }, iak: { apiKey: 'k' } },
+    });
     try {
       expect(sandbox.credentials.espay.senderId).toBe('MYSHOP');
       expect(sandbox.credentials.espay.basicAuth.password).toBe('p');
@@ -97,7 +99,8 @@ describe('routing and inspection', () => {
 
   const get = async (path: string, init?: RequestInit) => {
     // The inspection routes take JSON only; a test of that sets its own content-type.
-    const headers = init?.method === 'POST' ? { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } : init?.headers;
+    const headers =
+      init?.method === 'POST' ? { 'content-type': 'application/json', ...(init.headers as Record<string, string>) } : init?.headers;
     const response = await fetch(`${sandbox.url}${path}`, { ...init, ...(headers ? { headers } : {}) });
     const text = await response.text();
     return { status: response.status, text, body: text.startsWith('{') ? JSON.parse(text) : undefined };
@@ -137,7 +140,15 @@ describe('routing and inspection', () => {
   });
 
   it('POST /__sandbox/clock moves the clock; GET reads it', async () => {
-    expect((await get('/__sandbox/clock', { method: 'POST', body: JSON.stringify({ advanceMs: 60_000 }), headers: { 'content-type': 'application/json' } })).body).toEqual({
+    expect(
+      (
+        await get('/__sandbox/clock', {
+          method: 'POST',
+          body: JSON.stringify({ advanceMs: 60_000 }),
+          headers: { 'content-type': 'application/json' },
+        })
+      ).body,
+    ).toEqual({
       now: '2025-01-01T03:01:00.000Z',
     });
     expect((await get('/__sandbox/clock')).body.now).toBe('2025-01-01T03:01:00.000Z');
@@ -160,17 +171,26 @@ describe('routing and inspection', () => {
   /** node:http sends the path as written (fetch would resolve the dot segments before sending). */
   const rawPost = (path: string) =>
     new Promise<number>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: sandbox.port, method: 'POST', path, headers: { 'content-type': 'application/json' } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port: sandbox.port, method: 'POST', path, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
       req.on('error', reject);
       req.end();
     });
 
   it('inspection routes cannot be reached through provider paths', async () => {
     await client.inquireAndPay('081234000011', 'SPBFRE');
-    for (const path of ['/rest/../__sandbox/reset', '/rest/biller/../../__sandbox/reset', '/api/v1/..%2F..%2F__sandbox/reset', '//__sandbox/reset', '/%5F_sandbox/reset']) {
+    for (const path of [
+      '/rest/../__sandbox/reset',
+      '/rest/biller/../../__sandbox/reset',
+      '/api/v1/..%2F..%2F__sandbox/reset',
+      '//__sandbox/reset',
+      '/%5F_sandbox/reset',
+    ]) {
       expect(await rawPost(path), path).toBe(404);
     }
     expect(sandbox.transactions()).toHaveLength(1);
@@ -180,7 +200,13 @@ describe('routing and inspection', () => {
   });
 
   it('unknown paths get a plain 404; near-miss Espay paths are not Espay endpoints', async () => {
-    for (const path of ['/', '/rest/biller/inquirytransaction/', '/REST/BILLER/INQUIRYTRANSACTION', '/rest/biller/nothing', '/favicon.ico']) {
+    for (const path of [
+      '/',
+      '/rest/biller/inquirytransaction/',
+      '/REST/BILLER/INQUIRYTRANSACTION',
+      '/rest/biller/nothing',
+      '/favicon.ico',
+    ]) {
       const answer = await get(path, { method: 'POST', body: 'a=b' });
       expect(answer.status, path).toBe(404);
     }
@@ -227,7 +253,14 @@ describe('the top-level catch', () => {
       const iak = await fetch(`${sandbox.url}/api/v1/bill/check`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'r1', sign: iakSign(username, apiKey, 'r1') }),
+        body: JSON.stringify({
+          commands: 'inq-pasca',
+          username,
+          code: 'PLNPOSTPAID',
+          hp: '530000000001',
+          ref_id: 'r1',
+          sign: iakSign(username, apiKey, 'r1'),
+        }),
       });
       const iakBody = (await iak.json()) as { data: Record<string, unknown> };
       expect(iak.status).toBe(200);

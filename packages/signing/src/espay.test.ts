@@ -86,9 +86,9 @@ const serviceArb = fc.constantFrom<EspayService>('inquiry', 'payment', 'status',
 const signedInput = serviceArb.chain((service) =>
   fc.record({
     service: fc.constant(service),
-    fields: fc.tuple(...FIELDS[service].map(() => fieldValue)).map((values) =>
-      Object.fromEntries(FIELDS[service].map((name, i) => [name, values[i] as string])),
-    ),
+    fields: fc
+      .tuple(...FIELDS[service].map(() => fieldValue))
+      .map((values) => Object.fromEntries(FIELDS[service].map((name, i) => [name, values[i] as string]))),
     key: fieldValue,
   }),
 );

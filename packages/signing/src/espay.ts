@@ -32,7 +32,9 @@ export function espayJoinHash(parts: readonly string[]): string {
 function orderedParts(service: EspayService, fields: Record<string, unknown>, signatureKey: unknown, caller: string): string[] {
   const recipe = ESPAY_SIGNATURE_FIELDS[service];
   if (!recipe) {
-    throw new TypeError(`${caller}: unknown service ${JSON.stringify(service)}; expected one of ${Object.keys(ESPAY_SIGNATURE_FIELDS).join(', ')}`);
+    throw new TypeError(
+      `${caller}: unknown service ${JSON.stringify(service)}; expected one of ${Object.keys(ESPAY_SIGNATURE_FIELDS).join(', ')}`,
+    );
   }
   if (fields === null || typeof fields !== 'object') throw new TypeError(`${caller}: fields must be an object`);
   const parts = recipe.map((name) => assertString(fields[name], name, caller));
@@ -87,7 +89,8 @@ export function parseEspayDatetime(text: unknown): number | undefined {
   const utc = Date.UTC(year, month - 1, day, hour, minute, second);
   const back = new Date(utc);
   // Date.UTC rolls 2025-02-30 over to March: a date that does not round-trip was no date.
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || back.getUTCHours() !== hour) return undefined;
+  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day || back.getUTCHours() !== hour)
+    return undefined;
   if (minute > 59 || second > 59) return undefined;
   return utc - WIB_OFFSET_MS;
 }
@@ -96,7 +99,11 @@ export function parseEspayDatetime(text: unknown): number | undefined {
  * Whether `rq_datetime` lies within `windowMs` of `nowMs` (either way). `stale` / `future` name the side it
  * fell off; `invalid` means it is no date at all.
  */
-export function espayRqDatetimeFreshness(text: unknown, nowMs: number, windowMs: number = ESPAY_RQ_DATETIME_WINDOW_MS): 'fresh' | 'stale' | 'future' | 'invalid' {
+export function espayRqDatetimeFreshness(
+  text: unknown,
+  nowMs: number,
+  windowMs: number = ESPAY_RQ_DATETIME_WINDOW_MS,
+): 'fresh' | 'stale' | 'future' | 'invalid' {
   const at = parseEspayDatetime(text);
   if (at === undefined) return 'invalid';
   if (at < nowMs - windowMs) return 'stale';

@@ -16,7 +16,11 @@ export type IakSignExtraLiteral = (typeof IAK_SIGN_EXTRA)[keyof typeof IAK_SIGN_
  * the `tr_id` for pay-pasca, or one of {@link IAK_SIGN_EXTRA}.
  */
 export function iakSign(username: string, apiKey: string, extra: string): string {
-  const parts = [assertString(username, 'username', 'iakSign'), assertString(apiKey, 'apiKey', 'iakSign'), assertString(extra, 'extra', 'iakSign')];
+  const parts = [
+    assertString(username, 'username', 'iakSign'),
+    assertString(apiKey, 'apiKey', 'iakSign'),
+    assertString(extra, 'extra', 'iakSign'),
+  ];
   return hash('md5', parts.join(''), 'hex');
 }
 

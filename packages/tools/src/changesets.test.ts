@@ -15,7 +15,13 @@ const CHANGESET = join(REPO_ROOT, 'node_modules', '.bin', 'changeset');
 const SIGNING = '@billerkit/signing';
 const SUMMARY = 'Verify IAK callback signatures against the raw body.';
 
-type Manifest = { name: string; version: string; private?: boolean; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+type Manifest = {
+  name: string;
+  version: string;
+  private?: boolean;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+};
 
 const packages = workspacePackages();
 const before = new Map(packages.map((pkg) => [pkg.name, pkg.manifest as Manifest]));
@@ -54,12 +60,20 @@ describe('changeset version on a copy of the workspace', () => {
   beforeAll(async () => {
     // The guard this whole test exists to honour.
     expect(relative(REPO_ROOT, work).startsWith('..')).toBe(true);
-    for (const file of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json', ...packages.map((pkg) => `${pkg.relDir}/package.json`)]) {
+    for (const file of [
+      'package.json',
+      'pnpm-workspace.yaml',
+      '.changeset/config.json',
+      ...packages.map((pkg) => `${pkg.relDir}/package.json`),
+    ]) {
       mkdirSync(dirname(join(work, file)), { recursive: true });
       copyFileSync(join(REPO_ROOT, file), join(work, file));
     }
     writeFileSync(join(work, '.changeset', 'signing-callbacks.md'), `---\n"${SIGNING}": minor\n---\n\n${SUMMARY}\n`);
-    const result = await promisify(execFile)(CHANGESET, ['version'], { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, CI: '1' } });
+    const result = await promisify(execFile)(CHANGESET, ['version'], {
+      cwd: work,
+      env: { PATH: process.env.PATH ?? '', HOME: work, CI: '1' },
+    });
     output = result.stdout + result.stderr;
   });
 

@@ -20,7 +20,17 @@ function fixture(name: string, manifest: Record<string, unknown>, files: Record<
 describe('which packages are checked', () => {
   it('is every workspace package that is not private', () => {
     const names = publishablePackages().map((pkg) => pkg.name);
-    expect(names).toEqual(expect.arrayContaining(['@billerkit/signing', '@billerkit/core', '@billerkit/espay', '@billerkit/iak', '@billerkit/specs', '@billerkit/pact', '@billerkit/conformance']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '@billerkit/signing',
+        '@billerkit/core',
+        '@billerkit/espay',
+        '@billerkit/iak',
+        '@billerkit/specs',
+        '@billerkit/pact',
+        '@billerkit/conformance',
+      ]),
+    );
     expect(names).not.toContain('@billerkit/tools');
     expect(names).not.toContain('@billerkit/bench');
     expect(workspacePackages().map((pkg) => pkg.name)).toEqual(expect.arrayContaining(['@billerkit/conformance', '@billerkit/tools']));
@@ -43,7 +53,15 @@ describe('which packages are checked', () => {
       },
     };
     expect(nonJsEntrypoints(manifest)).toEqual(['./espay/openapi.yaml']);
-    expect(checkCommands('/t/specs.tgz', manifest)[1]?.argv).toEqual(['attw', '/t/specs.tgz', '--profile', 'esm-only', '--no-color', '--exclude-entrypoints', './espay/openapi.yaml']);
+    expect(checkCommands('/t/specs.tgz', manifest)[1]?.argv).toEqual([
+      'attw',
+      '/t/specs.tgz',
+      '--profile',
+      'esm-only',
+      '--no-color',
+      '--exclude-entrypoints',
+      './espay/openapi.yaml',
+    ]);
     expect(nonJsEntrypoints({ exports: './index.js' })).toEqual([]);
     expect(nonJsEntrypoints({})).toEqual([]);
   });
@@ -58,7 +76,12 @@ describe.concurrent('checkPackage on packed fixtures', () => {
   it('passes a package whose exports and types resolve everywhere', async () => {
     const pkg = fixture(
       'fixture-good',
-      { main: './index.js', types: './index.d.ts', exports: { '.': { types: './index.d.ts', default: './index.js' } }, files: ['index.js', 'index.d.ts'] },
+      {
+        main: './index.js',
+        types: './index.d.ts',
+        exports: { '.': { types: './index.d.ts', default: './index.js' } },
+        files: ['index.js', 'index.d.ts'],
+      },
       { 'index.js': 'exports.answer = 42;\n', 'index.d.ts': 'export declare const answer: number;\n' },
     );
     const result = await checkPackage(pkg);

@@ -46,7 +46,17 @@ export function checkCommands(tarball: string, manifest: Record<string, unknown>
   const excluded = nonJsEntrypoints(manifest);
   return [
     { tool: 'publint', argv: ['publint', tarball] },
-    { tool: 'attw', argv: ['attw', tarball, '--profile', 'esm-only', '--no-color', ...(excluded.length > 0 ? ['--exclude-entrypoints', ...excluded] : [])] },
+    {
+      tool: 'attw',
+      argv: [
+        'attw',
+        tarball,
+        '--profile',
+        'esm-only',
+        '--no-color',
+        ...(excluded.length > 0 ? ['--exclude-entrypoints', ...excluded] : []),
+      ],
+    },
   ];
 }
 
@@ -62,7 +72,12 @@ export async function checkPackage(pkg: WorkspacePackage, env: NodeJS.ProcessEnv
     const packArgs = [...pnpmArgs, 'pack', '--pack-destination', dest];
     const packed = await run(pnpm, packArgs, { cwd: pkg.dir, env });
     const tarball = readdirSync(dest).find((name) => name.endsWith('.tgz'));
-    check.steps.push({ tool: 'pack', command: shellQuote(['pnpm', 'pack', '--pack-destination', dest]), ok: packed.code === 0 && !!tarball, output: output(packed) });
+    check.steps.push({
+      tool: 'pack',
+      command: shellQuote(['pnpm', 'pack', '--pack-destination', dest]),
+      ok: packed.code === 0 && !!tarball,
+      output: output(packed),
+    });
     if (packed.code !== 0 || !tarball) return check;
     check.tarball = join(dest, tarball);
 
@@ -107,6 +122,8 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     }
   }
   const failed = results.filter((r) => !r.ok).map((r) => r.name);
-  process.stdout.write(`\n${results.length - failed.length}/${results.length} packages pass publint and attw${failed.length ? `; failing: ${failed.join(', ')}` : ''}\n`);
+  process.stdout.write(
+    `\n${results.length - failed.length}/${results.length} packages pass publint and attw${failed.length ? `; failing: ${failed.join(', ')}` : ''}\n`,
+  );
   process.exitCode = failed.length > 0 ? 1 : 0;
 }

@@ -28,7 +28,9 @@ describe('Redocly API pages', () => {
 
   it('reads the operationIds the architecture fixes', () => {
     const [espay, iak] = API_SPECS.map((spec) => operationIds(readFileSync(spec.file, 'utf8')));
-    expect(espay).toEqual(expect.arrayContaining(['inquiryTransaction', 'paymentReport', 'getTransactionInfo', 'getBalance', 'getRegisteredProducts']));
+    expect(espay).toEqual(
+      expect.arrayContaining(['inquiryTransaction', 'paymentReport', 'getTransactionInfo', 'getBalance', 'getRegisteredProducts']),
+    );
     expect(iak).toEqual(expect.arrayContaining(['billCheck', 'pricelistByType', 'downloadReceipt']));
   });
 });
@@ -51,7 +53,8 @@ describe('externalResources', () => {
   });
 
   it('lets plain links, inline scripts and data: URLs through', () => {
-    const html = '<a href="https://redocly.com/redoc/">docs by Redocly</a><script>var x = 1</script><img src="data:image/png;base64,AAAA"><link rel="icon" href="data:,">';
+    const html =
+      '<a href="https://redocly.com/redoc/">docs by Redocly</a><script>var x = 1</script><img src="data:image/png;base64,AAAA"><link rel="icon" href="data:,">';
     expect(externalResources(html)).toEqual([]);
   });
 });

@@ -14,7 +14,18 @@ function fixture(name: string, source: string): string {
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', type: 'module' }));
   writeFileSync(
     join(dir, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, types: [], rootDir: 'src', outDir: 'dist' }, include: ['src'] }),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        target: 'ES2022',
+        strict: true,
+        types: [],
+        rootDir: 'src',
+        outDir: 'dist',
+      },
+      include: ['src'],
+    }),
   );
   writeFileSync(join(dir, 'src', 'index.ts'), source);
   return dir;
@@ -53,7 +64,10 @@ describe.concurrent('TypeDoc reference', () => {
   });
 
   it('fails on a public type that leans on an unexported one: a warning is an error', async () => {
-    const dir = fixture('fixture-not-exported', 'type Hidden = { code: string };\n/** The public face. */\nexport type Visible = Hidden[];\n');
+    const dir = fixture(
+      'fixture-not-exported',
+      'type Hidden = { code: string };\n/** The public face. */\nexport type Visible = Hidden[];\n',
+    );
     const error = await failure(buildReference(join(work, 'not-exported-html'), [{ name: 'fixture-not-exported', dir }]));
     expect(error.message).toMatch(/typedoc failed for fixture-not-exported/);
     expect(error.output).toMatch(/Hidden.*is referenced by Visible but not included/);
@@ -61,7 +75,10 @@ describe.concurrent('TypeDoc reference', () => {
   });
 
   it('fails on a broken {@link}', async () => {
-    const dir = fixture('fixture-broken-link', '/** Signs things; see {@link doesNotExist}. */\nexport function sign(): string {\n  return "";\n}\n');
+    const dir = fixture(
+      'fixture-broken-link',
+      '/** Signs things; see {@link doesNotExist}. */\nexport function sign(): string {\n  return "";\n}\n',
+    );
     const error = await failure(buildReference(join(work, 'broken-html'), [{ name: 'fixture-broken-link', dir }]));
     expect(error.output).toMatch(/doesNotExist/);
     expect(existsSync(join(work, 'broken-html', 'index.html'))).toBe(false);

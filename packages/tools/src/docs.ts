@@ -63,7 +63,8 @@ export class DocsError extends Error {
   }
 }
 
-const env = (): NodeJS.ProcessEnv => withToolsBin({ ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' });
+const env = (): NodeJS.ProcessEnv =>
+  withToolsBin({ ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' });
 const combined = (result: RunResult): string => [result.stdout, result.stderr].filter((s) => s.trim() !== '').join('\n');
 
 /** Every operationId in an OpenAPI document, in document order. */
@@ -72,7 +73,10 @@ export function operationIds(specText: string): string[] {
   const ids: string[] = [];
   for (const item of Object.values(spec.paths ?? {})) {
     for (const [method, operation] of Object.entries(item ?? {})) {
-      if (['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method) && typeof operation?.operationId === 'string') {
+      if (
+        ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'].includes(method) &&
+        typeof operation?.operationId === 'string'
+      ) {
         ids.push(operation.operationId);
       }
     }
@@ -105,8 +109,12 @@ export async function buildApiDocs(outDir: string, specs: readonly ApiSpec[] = A
       const out = join(outDir, `${spec.name}.html`);
       const title = (parse(readFileSync(spec.file, 'utf8')) as { info?: { title?: string } }).info?.title ?? spec.name;
       // --inlineBundle: embed Redoc instead of loading it from Redocly's CDN at view time.
-      const result = await run('redocly', ['build-docs', spec.file, '--inlineBundle', '--title', title, '--output', out], { cwd: REPO_ROOT, env: env() });
-      if (result.code !== 0) throw new DocsError(`redocly build-docs failed for ${relative(REPO_ROOT, spec.file)} (exit ${result.code})`, combined(result));
+      const result = await run('redocly', ['build-docs', spec.file, '--inlineBundle', '--title', title, '--output', out], {
+        cwd: REPO_ROOT,
+        env: env(),
+      });
+      if (result.code !== 0)
+        throw new DocsError(`redocly build-docs failed for ${relative(REPO_ROOT, spec.file)} (exit ${result.code})`, combined(result));
       return out;
     }),
   );
@@ -159,7 +167,17 @@ export async function buildReference(outDir: string, targets: readonly Reference
       throw new DocsError(errors.map((e) => e.message).join('; '), errors.map((e) => `${e.message}:\n${e.output}`).join('\n\n'));
     }
     const jsons = settled.map((r) => (r as PromiseFulfilledResult<string>).value);
-    const merge = ['--options', TYPEDOC_BASE, '--entryPointStrategy', 'merge', ...jsons.flatMap((json) => ['--entryPoints', json]), '--name', name, '--out', outDir];
+    const merge = [
+      '--options',
+      TYPEDOC_BASE,
+      '--entryPointStrategy',
+      'merge',
+      ...jsons.flatMap((json) => ['--entryPoints', json]),
+      '--name',
+      name,
+      '--out',
+      outDir,
+    ];
     const result = await run('typedoc', merge, { cwd: REPO_ROOT, env: env() });
     if (result.code !== 0) throw new DocsError(`typedoc merge failed (exit ${result.code})`, combined(result));
   } finally {

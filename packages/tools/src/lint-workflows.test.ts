@@ -18,7 +18,8 @@ describe('the repository workflows', () => {
   it('are all valid according to action-validator', async () => {
     const results = await lintWorkflows();
     expect(results.map((r) => basename(r.file))).toEqual(expect.arrayContaining(['ci.yml', 'contracts.yml', 'release.yml']));
-    for (const result of results) expect({ file: basename(result.file), errors: result.errors }).toEqual({ file: basename(result.file), errors: [] });
+    for (const result of results)
+      expect({ file: basename(result.file), errors: result.errors }).toEqual({ file: basename(result.file), errors: [] });
   });
 
   it('honour the lockfile wherever they install', () => {
@@ -39,7 +40,12 @@ describe('the repository workflows', () => {
     expect(summary?.if).toBe('always()');
     expect(summary?.run).toContain('conformance/reports/summary.md');
     expect(all.map((s) => s.run)).toEqual(
-      expect.arrayContaining(['pnpm turbo run build lint typecheck test', 'pnpm conformance', 'pnpm check:packages', 'pnpm lint:workflows']),
+      expect.arrayContaining([
+        'pnpm turbo run build lint typecheck test',
+        'pnpm conformance',
+        'pnpm check:packages',
+        'pnpm lint:workflows',
+      ]),
     );
   });
 
@@ -94,11 +100,20 @@ describe('the linter bites', () => {
           path: '/jobs/x',
           states: [
             { errors: [{ path: '/jobs/x/steps/1', detail: "Additional property 'iff' is not allowed" }] },
-            { errors: [{ path: '/jobs/x', detail: "Additional property 'steps' is not allowed" }, { path: '/jobs/x/steps/1', detail: "Additional property 'iff' is not allowed" }] },
+            {
+              errors: [
+                { path: '/jobs/x', detail: "Additional property 'steps' is not allowed" },
+                { path: '/jobs/x/steps/1', detail: "Additional property 'iff' is not allowed" },
+              ],
+            },
           ],
         },
         { code: 'unresolved_job', path: '/jobs/x/needs', title: 'Unresolved job', detail: 'unresolved job nope' },
       ]),
-    ).toEqual(["/jobs/x/steps/1: Additional property 'iff' is not allowed", "/jobs/x: Additional property 'steps' is not allowed", '/jobs/x/needs: unresolved job nope']);
+    ).toEqual([
+      "/jobs/x/steps/1: Additional property 'iff' is not allowed",
+      "/jobs/x: Additional property 'steps' is not allowed",
+      '/jobs/x/needs: unresolved job nope',
+    ]);
   });
 });

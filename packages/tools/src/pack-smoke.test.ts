@@ -29,7 +29,8 @@ const CLIENTS = ['@billerkit/espay', '@billerkit/iak'] as const;
 /** What a client may depend on at runtime: billerkit's own layers only (the `<mp>` XML codec is hand-written in validators). */
 const ALLOWED_CLIENT_DEPENDENCIES = ['@billerkit/core', '@billerkit/signing', '@billerkit/specs', '@billerkit/validators'];
 /** Must never reach a client user's node_modules through the clients. */
-const FORBIDDEN_IN_CLIENT_CLOSURE = /^(@billerkit\/sandbox|@billerkit\/tools|@billerkit\/conformance|@hey-api\/.*|typescript|vitest|tsx|@types\/.*|fast-check)$/;
+const FORBIDDEN_IN_CLIENT_CLOSURE =
+  /^(@billerkit\/sandbox|@billerkit\/tools|@billerkit\/conformance|@hey-api\/.*|typescript|vitest|tsx|@types\/.*|fast-check)$/;
 
 type Manifest = {
   name: string;
@@ -151,7 +152,10 @@ describe('packed packages installed from their tarballs', () => {
     expect(packed.size).toBe(packages.length);
     // The one install of the run: the example app, its @billerkit/* packages pointed at the tarballs.
     copyAppWithTarballs(EXAMPLE_DIR, project, packed);
-    install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], { cwd: project, env: npmEnv() });
+    install = await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts'], {
+      cwd: project,
+      env: npmEnv(),
+    });
     expect(install.code, output(install)).toBe(0);
     writeFileSync(join(project, 'quickstart.mjs'), QUICKSTART_MJS);
     writeFileSync(join(project, 'quickstart.cjs'), QUICKSTART_CJS);
@@ -171,7 +175,13 @@ describe('packed packages installed from their tarballs', () => {
   it.each(packages.map((pkg) => [pkg.name, pkg.relDir] as const))('%s carries its license and publishing metadata', (name, relDir) => {
     const dir = installed(name);
     const manifest = manifestOf(name);
-    expect(manifest).toMatchObject({ license: 'MIT', type: 'module', engines: { node: '>=20.19.0' }, publishConfig: { access: 'public' }, repository: { directory: relDir } });
+    expect(manifest).toMatchObject({
+      license: 'MIT',
+      type: 'module',
+      engines: { node: '>=20.19.0' },
+      publishConfig: { access: 'public' },
+      repository: { directory: relDir },
+    });
     expect(readFileSync(join(dir, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} billerkit contributors\n/);
     expect(Object.keys(manifest.exports ?? {})[0]).toBe('.');
     expect(Object.keys((manifest.exports?.['.'] ?? {}) as object)[0]).toBe('types');
@@ -235,10 +245,17 @@ describe('packed packages installed from their tarballs', () => {
     const help = await run('npx', ['--no', '--', 'billerkit-sandbox', '--help'], { cwd: project, env: npmEnv() });
     expect(help.code, output(help)).toBe(0);
     expect(help.stdout).toMatch(/^Usage: billerkit-sandbox \[options\]/);
-    expect(readFileSync(join(installed('@billerkit/sandbox'), manifestOf('@billerkit/sandbox').bin?.['billerkit-sandbox'] ?? 'missing'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(
+      readFileSync(join(installed('@billerkit/sandbox'), manifestOf('@billerkit/sandbox').bin?.['billerkit-sandbox'] ?? 'missing'), 'utf8'),
+    ).toMatch(/^#!\/usr\/bin\/env node\n/);
 
     // Its own process group, so npx, its shell and node all stop together whatever happens.
-    const child = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic'], { cwd: project, env: npmEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic'], {
+      cwd: project,
+      env: npmEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await waitForLine(child, /^billerkit-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 'billerkit-sandbox');
       const health = await fetch(`${url}/__sandbox/health`);
@@ -257,7 +274,8 @@ describe('packed packages installed from their tarballs', () => {
     expect(espay).toContain('application/x-www-form-urlencoded');
     expect(iak).toContain('application/xml');
     // The app's own credentials never reach its pact files.
-    for (const secret of ['my-password', 'my-signature-key', 'my-basic-password', 'my-iak-api-key']) expect(espay + iak).not.toContain(secret);
+    for (const secret of ['my-password', 'my-signature-key', 'my-basic-password', 'my-iak-api-key'])
+      expect(espay + iak).not.toContain(secret);
   });
 
   conformanceBinTests(() => ({ project, env: npmEnv() }));
@@ -266,13 +284,23 @@ describe('packed packages installed from their tarballs', () => {
     const sizes: string[] = [];
     for (const client of CLIENTS) {
       const deps = Object.keys(manifestOf(client).dependencies ?? {});
-      expect(deps.filter((dep) => !ALLOWED_CLIENT_DEPENDENCIES.includes(dep)), client).toEqual([]);
+      expect(
+        deps.filter((dep) => !ALLOWED_CLIENT_DEPENDENCIES.includes(dep)),
+        client,
+      ).toEqual([]);
       const closure = dependencyClosure(client);
-      expect([...closure].filter((name) => FORBIDDEN_IN_CLIENT_CLOSURE.test(name)), client).toEqual([]);
-      expect([...closure]).toEqual(expect.arrayContaining([client, '@billerkit/core', '@billerkit/signing', '@billerkit/validators', '@billerkit/specs']));
+      expect(
+        [...closure].filter((name) => FORBIDDEN_IN_CLIENT_CLOSURE.test(name)),
+        client,
+      ).toEqual([]);
+      expect([...closure]).toEqual(
+        expect.arrayContaining([client, '@billerkit/core', '@billerkit/signing', '@billerkit/validators', '@billerkit/specs']),
+      );
       const own = bytesOf(installed(client));
       const total = [...closure].reduce((sum, name) => sum + bytesOf(installed(name)), 0);
-      sizes.push(`${client}: ${(own / 1024).toFixed(0)} KiB itself, ${(total / 1024).toFixed(0)} KiB with ${closure.size - 1} runtime dependencies (${[...closure].slice(1).sort().join(', ')})`);
+      sizes.push(
+        `${client}: ${(own / 1024).toFixed(0)} KiB itself, ${(total / 1024).toFixed(0)} KiB with ${closure.size - 1} runtime dependencies (${[...closure].slice(1).sort().join(', ')})`,
+      );
       // A generous ceiling: a jump past it means something heavy slipped into the runtime closure.
       expect(total, client).toBeLessThan(4.5 * 1024 * 1024);
     }

@@ -26,7 +26,9 @@ export function npmEnv(): NodeJS.ProcessEnv {
 /** Packs each package into `dest` with `pnpm pack` (which rewrites `workspace:*`); name → tarball path. */
 export async function packAll(packages: readonly WorkspacePackage[], dest: string): Promise<Map<string, string>> {
   const [pnpm, ...pnpmArgs] = pnpmCommand(process.env);
-  const packed = await Promise.all(packages.map((pkg) => run(pnpm, [...pnpmArgs, 'pack', '--pack-destination', dest], { cwd: pkg.dir, env: process.env })));
+  const packed = await Promise.all(
+    packages.map((pkg) => run(pnpm, [...pnpmArgs, 'pack', '--pack-destination', dest], { cwd: pkg.dir, env: process.env })),
+  );
   packed.forEach((result, i) => {
     if (result.code !== 0) throw new Error(`pnpm pack ${packages[i]?.name} failed:\n${output(result)}`);
   });
@@ -47,9 +49,15 @@ export async function packAll(packages: readonly WorkspacePackage[], dest: strin
  * resolves nothing from the registry that the workspace builds.
  */
 export function copyAppWithTarballs(appDir: string, project: string, tarballs: ReadonlyMap<string, string>): void {
-  cpSync(appDir, project, { recursive: true, filter: (source) => !/(^|\/)(node_modules|pacts|billerkit-reports)(\/|$)/.test(relative(appDir, source)) });
+  cpSync(appDir, project, {
+    recursive: true,
+    filter: (source) => !/(^|\/)(node_modules|pacts|billerkit-reports)(\/|$)/.test(relative(appDir, source)),
+  });
   const file = join(project, 'package.json');
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
   manifest.dependencies ??= {};
   for (const [name, tarball] of tarballs) {
     const spec = `file:${tarball}`;

@@ -43,13 +43,22 @@ export function conformanceBinTests(installed: () => InstalledApp): void {
     const help = await conformance(app, ['--help']);
     expect(help.code, output(help)).toBe(0);
     expect(help.stdout).toMatch(/^Usage: billerkit-conformance \[options\]/);
-    for (const text of ['lint, samples, consumer, verify, scenarios', '--target espay=URL', '--out DIR', 'BILLERKIT_ESPAY_SIGNATURE_KEY', 'BILLERKIT_IAK_API_KEY']) {
+    for (const text of [
+      'lint, samples, consumer, verify, scenarios',
+      '--target espay=URL',
+      '--out DIR',
+      'BILLERKIT_ESPAY_SIGNATURE_KEY',
+      'BILLERKIT_IAK_API_KEY',
+    ]) {
       expect(help.stdout).toContain(text);
     }
     const bad = await conformance(app, ['--stage', 'nonsense']);
     expect(bad.code).toBe(2);
     // One line from the CLI; npx may add its own `npm warn` lines about the caller's npm configuration.
-    const lines = bad.stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn '));
+    const lines = bad.stderr
+      .trim()
+      .split('\n')
+      .filter((line) => !line.startsWith('npm warn '));
     expect(lines).toEqual([expect.stringContaining('unknown stage "nonsense"')]);
   });
 
@@ -71,7 +80,12 @@ export function conformanceBinTests(installed: () => InstalledApp): void {
     const credentials = await sandboxCredentialEnv(app);
     // --iak-stateless: IAK's own test host answers its test numbers the same every time, and the suite (the SDK
     // corpus above all) inquires numbers that the scenarios have paid.
-    const sandbox = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic', '--iak-stateless'], { cwd: app.project, env: app.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const sandbox = spawn('npx', ['--no', '--', 'billerkit-sandbox', '--port', '0', '--deterministic', '--iak-stateless'], {
+      cwd: app.project,
+      env: app.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     try {
       const url = await waitForLine(sandbox, /^billerkit-sandbox listening on (http:\/\/127\.0\.0\.1:\d+)$/m, 'billerkit-sandbox');
       const targets = ['--target', `espay=${url}`, '--target', `iak=${url}`, '--out', join(app.project, 'remote-reports')];
@@ -79,7 +93,11 @@ export function conformanceBinTests(installed: () => InstalledApp): void {
       expect(good.code, output(good)).toBe(0);
       expect(good.stdout).toContain('remote target');
 
-      const wrong = await conformance(app, [...targets, '--stage', 'verify'], { ...app.env, ...credentials, BILLERKIT_ESPAY_SIGNATURE_KEY: 'not-the-sandbox-key' });
+      const wrong = await conformance(app, [...targets, '--stage', 'verify'], {
+        ...app.env,
+        ...credentials,
+        BILLERKIT_ESPAY_SIGNATURE_KEY: 'not-the-sandbox-key',
+      });
       expect(wrong.code, output(wrong)).toBe(1);
       expect(wrong.stdout).toMatch(/✗ .*inquir/);
       expect(wrong.stdout).not.toContain('not-the-sandbox-key');

@@ -47,7 +47,11 @@ describe('planPactPublish', () => {
 
   it('strips credentials in the broker URL from what it prints and masks them in output', () => {
     const plan = planPactPublish({
-      env: { PACT_BROKER_BASE_URL: 'https://ci:pa%24%24word@broker.example.com', PACT_BROKER_TOKEN: TOKEN, PACT_BROKER_PASSWORD: 'basic-pass-123' },
+      env: {
+        PACT_BROKER_BASE_URL: 'https://ci:pa%24%24word@broker.example.com',
+        PACT_BROKER_TOKEN: TOKEN,
+        PACT_BROKER_PASSWORD: 'basic-pass-123',
+      },
       git,
       pactsDir: 'p',
       consumers: CONSUMERS,
@@ -153,7 +157,13 @@ describe('the CLI', () => {
       } else if (url.startsWith('/matrix')) {
         const pacticipant = new URLSearchParams(url.slice(url.indexOf('?') + 1)).get('q[][pacticipant]') ?? '';
         const deployable = !behaviour.undeployable.has(pacticipant);
-        res.end(JSON.stringify({ summary: { deployable, reason: deployable ? 'ok' : 'no', success: deployable ? 1 : 0, failed: deployable ? 0 : 1, unknown: 0 }, matrix: [], notices: [] }));
+        res.end(
+          JSON.stringify({
+            summary: { deployable, reason: deployable ? 'ok' : 'no', success: deployable ? 1 : 0, failed: deployable ? 0 : 1, unknown: 0 },
+            matrix: [],
+            notices: [],
+          }),
+        );
       } else {
         res.statusCode = 404;
         res.end('{}');
@@ -169,7 +179,12 @@ describe('the CLI', () => {
       ['billerkit-espay-client', 'espay-biller'],
       ['billerkit-iak-client', 'iak-postpaid'],
     ] as const) {
-      const pact = { consumer: { name: consumer }, provider: { name: provider }, interactions: [], metadata: { pactSpecification: { version: '3.0.0' } } };
+      const pact = {
+        consumer: { name: consumer },
+        provider: { name: provider },
+        interactions: [],
+        metadata: { pactSpecification: { version: '3.0.0' } },
+      };
       writeFileSync(join(pactsDir, `${consumer}-${provider}.json`), JSON.stringify(pact));
     }
   });
@@ -212,9 +227,19 @@ describe('the CLI', () => {
 
   it('--dry-run prints the exact commands and contacts no broker', async () => {
     const out = capture();
-    const env = cleanEnv({ PACT_BROKER_BASE_URL: baseUrl, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: SHA, GITHUB_HEAD_REF: 'feature/x' });
+    const env = cleanEnv({
+      PACT_BROKER_BASE_URL: baseUrl,
+      PACT_BROKER_TOKEN: TOKEN,
+      PACT_CONSUMER_VERSION: SHA,
+      GITHUB_HEAD_REF: 'feature/x',
+    });
     expect(await main(['--dry-run'], env, out.io, { cwd: work, git })).toBe(0);
-    expect(out.text().split('\n').filter((line) => line.startsWith('$ '))).toEqual([
+    expect(
+      out
+        .text()
+        .split('\n')
+        .filter((line) => line.startsWith('$ ')),
+    ).toEqual([
       `$ pact-broker publish conformance/pacts --consumer-app-version ${SHA} --branch feature/x`,
       `$ pact-broker can-i-deploy --pacticipant billerkit-espay-client --version ${SHA} --to-environment production`,
       `$ pact-broker can-i-deploy --pacticipant billerkit-iak-client --version ${SHA} --to-environment production`,
@@ -278,7 +303,12 @@ describe('the CLI', () => {
   });
 
   it('runs as a script (the entry the workflow calls)', async () => {
-    const env = cleanEnv({ PACT_BROKER_BASE_URL: baseUrl, PACT_BROKER_TOKEN: TOKEN, PACT_CONSUMER_VERSION: SHA, PACT_CONSUMER_BRANCH: 'main' });
+    const env = cleanEnv({
+      PACT_BROKER_BASE_URL: baseUrl,
+      PACT_BROKER_TOKEN: TOKEN,
+      PACT_CONSUMER_VERSION: SHA,
+      PACT_CONSUMER_BRANCH: 'main',
+    });
     const { stdout } = await promisify(execFile)(join(TOOLS_BIN, 'tsx'), ['src/pact-publish.ts', '--dry-run', '--pacts', pactsDir], {
       cwd: TOOLS_DIR,
       env,

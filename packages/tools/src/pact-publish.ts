@@ -95,11 +95,23 @@ export function planPactPublish(input: PactPlanInput): PactPlan {
 
   const commands: string[][] = [
     ['pact-broker', 'publish', input.pactsDir, '--consumer-app-version', sha, '--branch', branch],
-    ...consumers.map((consumer) => ['pact-broker', 'can-i-deploy', '--pacticipant', consumer, '--version', sha, '--to-environment', environment]),
+    ...consumers.map((consumer) => [
+      'pact-broker',
+      'can-i-deploy',
+      '--pacticipant',
+      consumer,
+      '--version',
+      sha,
+      '--to-environment',
+      environment,
+    ]),
   ];
-  const secrets = [token, nonEmpty(input.env.PACT_BROKER_PASSWORD), url.password !== '' ? url.password : undefined, url.password !== '' ? decodeURIComponent(url.password) : undefined].filter(
-    (s): s is string => s !== undefined,
-  );
+  const secrets = [
+    token,
+    nonEmpty(input.env.PACT_BROKER_PASSWORD),
+    url.password !== '' ? url.password : undefined,
+    url.password !== '' ? decodeURIComponent(url.password) : undefined,
+  ].filter((s): s is string => s !== undefined);
   return { mode: 'broker', broker: url.origin, commands, secrets };
 }
 

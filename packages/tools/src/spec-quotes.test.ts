@@ -22,6 +22,8 @@ describe('docs that quote the specs', () => {
     const edited = current.replace(/the strict `ErrorCode` pattern is `[^`]+`/, 'the strict `ErrorCode` pattern is `^[0-9]{4}$`');
     expect(edited).not.toBe(current);
     expect(regenerate(edited, regions)).toBe(current);
-    expect(() => regenerate(current.replace(/<!-- spec:begin provider-accepts[\s\S]*?<!-- spec:end provider-accepts -->/, ''), regions)).toThrow(/provider-accepts missing/);
+    expect(() =>
+      regenerate(current.replace(/<!-- spec:begin provider-accepts[\s\S]*?<!-- spec:end provider-accepts -->/, ''), regions),
+    ).toThrow(/provider-accepts missing/);
   });
 });

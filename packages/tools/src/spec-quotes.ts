@@ -25,8 +25,20 @@ function espaySpecGaps(): string {
   const shortCodes = [...new Set(espayErrorCodes.map((e) => e.code).filter((code) => /^[0-9]{3}$/.test(code)))].sort();
   const refused = shortCodes.filter((code) => !new RegExp(pattern).test(code));
   const products = schemas['GetRegisteredProductsSuccess']?.['properties'] as Record<string, Record<string, unknown>> | undefined;
-  const { 'x-tolerant': _patch, 'x-tolerant-why': _why, title: _title, description: _description, ...productSchema } = products?.['product'] ?? {};
-  const answer = { rq_uuid: 'SANDBOX1', rs_datetime: '2025-01-01 10:00:00', error_code: '0000', error_desc: 'Success', product: ['SPBFRE', 'SLYLPR100'] };
+  const {
+    'x-tolerant': _patch,
+    'x-tolerant-why': _why,
+    title: _title,
+    description: _description,
+    ...productSchema
+  } = products?.['product'] ?? {};
+  const answer = {
+    rq_uuid: 'SANDBOX1',
+    rs_datetime: '2025-01-01 10:00:00',
+    error_code: '0000',
+    error_desc: 'Success',
+    product: ['SPBFRE', 'SLYLPR100'],
+  };
   const listFits = validate('espay', 'GetRegisteredProductsResponse', 'strict', answer).valid;
   const lines = [
     `- \`error_code\`: the strict \`ErrorCode\` pattern is \`${pattern}\`; the catalogue's three-digit codes ${shortCodes.map((c) => `\`${c}\``).join(', ')} ${
@@ -35,7 +47,12 @@ function espaySpecGaps(): string {
     `- getregisteredproducts \`product\`: the strict schema (\`GetRegisteredProductsSuccess\`) is \`${JSON.stringify(productSchema)}\`; the sandbox's list of codes ${listFits ? 'meets it' : 'does not meet it'}.`,
   ];
   const gaps = refused.length > 0 || !listFits;
-  lines.push('', gaps ? 'Where a line above says a value does not meet the strict profile, the sandbox follows the catalogue / the endpoint\'s purpose and the tests check that field tolerantly.' : 'So no answer of the sandbox is outside the strict profile.');
+  lines.push(
+    '',
+    gaps
+      ? "Where a line above says a value does not meet the strict profile, the sandbox follows the catalogue / the endpoint's purpose and the tests check that field tolerantly."
+      : 'So no answer of the sandbox is outside the strict profile.',
+  );
   return lines.join('\n');
 }
 
@@ -58,11 +75,10 @@ function acceptanceRows(provider: string, acceptances: readonly ProviderAcceptan
 
 /** Every form the sandbox accepts in its default mode beyond the strict profile, from the specs' `x-provider-accepts`. */
 function providerAcceptances(): string {
-  const rows = [
-    ...acceptanceRows('Espay', allProviderAcceptances('espay')),
-    ...acceptanceRows('IAK', allProviderAcceptances('iak')),
-  ];
-  return ['| provider | request field (schema) | the form | evidence that the provider accepts it |', '|---|---|---|---|', ...rows].join('\n');
+  const rows = [...acceptanceRows('Espay', allProviderAcceptances('espay')), ...acceptanceRows('IAK', allProviderAcceptances('iak'))];
+  return ['| provider | request field (schema) | the form | evidence that the provider accepts it |', '|---|---|---|---|', ...rows].join(
+    '\n',
+  );
 }
 
 export const QUOTING_DOCS: ReadonlyArray<{ file: string; regions: Readonly<Record<string, Renderer>> }> = [

@@ -14,12 +14,32 @@ import { REPO_ROOT } from './repo.js';
 
 /** The suites whose verdicts depend on timing or scheduling, by package folder, with why each is here. */
 export const TIMING_SUITES: ReadonlyArray<{ dir: string; files: string[]; why: string }> = [
-  { dir: 'packages/core', files: ['src/transport.test.ts', 'src/payment.test.ts', 'src/time.test.ts'], why: 'timeouts, deadlines, GC during a stalled body, backoff' },
-  { dir: 'packages/sandbox', files: ['src/faults.test.ts', 'src/server.test.ts', 'src/cli.test.ts', 'src/fuzz.test.ts'], why: 'injected delays and drops, shutdown, child process start' },
-  { dir: 'packages/espay', files: ['src/fuzz.test.ts', 'src/client.test.ts', 'src/sandbox.test.ts'], why: 'hostile server deliveries (drip, stall, cut) against timeouts' },
-  { dir: 'packages/iak', files: ['src/fuzz.test.ts', 'src/pay-and-confirm.test.ts', 'src/sandbox.test.ts', 'src/client.test.ts'], why: 'hostile server deliveries, settle-after, reconciliation' },
+  {
+    dir: 'packages/core',
+    files: ['src/transport.test.ts', 'src/payment.test.ts', 'src/time.test.ts'],
+    why: 'timeouts, deadlines, GC during a stalled body, backoff',
+  },
+  {
+    dir: 'packages/sandbox',
+    files: ['src/faults.test.ts', 'src/server.test.ts', 'src/cli.test.ts', 'src/fuzz.test.ts'],
+    why: 'injected delays and drops, shutdown, child process start',
+  },
+  {
+    dir: 'packages/espay',
+    files: ['src/fuzz.test.ts', 'src/client.test.ts', 'src/sandbox.test.ts'],
+    why: 'hostile server deliveries (drip, stall, cut) against timeouts',
+  },
+  {
+    dir: 'packages/iak',
+    files: ['src/fuzz.test.ts', 'src/pay-and-confirm.test.ts', 'src/sandbox.test.ts', 'src/client.test.ts'],
+    why: 'hostile server deliveries, settle-after, reconciliation',
+  },
   { dir: 'packages/client-fuzz', files: ['src/harness.test.ts'], why: 'the hostile server really delays and cuts' },
-  { dir: 'packages/bench', files: ['src/load.test.ts', 'src/chaos.test.ts', 'src/canary.test.ts'], why: 'load, chaos and latency canaries' },
+  {
+    dir: 'packages/bench',
+    files: ['src/load.test.ts', 'src/chaos.test.ts', 'src/canary.test.ts'],
+    why: 'load, chaos and latency canaries',
+  },
 ];
 
 /** A process that keeps one core busy and exits by itself when its parent is gone or after `maxMs`. */
@@ -57,7 +77,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const { values } = parseArgs({
       args: argv,
-      options: { runs: { type: 'string', default: '10' }, busy: { type: 'string' }, command: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        runs: { type: 'string', default: '10' },
+        busy: { type: 'string' },
+        command: { type: 'string' },
+        help: { type: 'boolean' },
+      },
     });
     if (values.help) {
       console.log('usage: pnpm test:stress [-- --runs N] [--busy N] [--command "CMD"]');

@@ -21,7 +21,10 @@ import { AJV_OPTIONS, buildSchemaSet } from '../src/schema-set.js';
 import type { Profile, Provider } from '../src/types.js';
 
 // Both are CommonJS with a default export; under NodeNext the callable sits on `.default`.
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (ajv: Ajv2020, refsOrFunc: Record<string, string>) => string;
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as (
+  ajv: Ajv2020,
+  refsOrFunc: Record<string, string>,
+) => string;
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv2020) => Ajv2020;
 
 const documents: Record<Provider, OpenApiDocument> = { espay: espayOpenApi, iak: iakOpenApi };
@@ -38,7 +41,9 @@ function clientComponents(provider: Provider): string[] {
   } else {
     for (const command of Object.values(iakCommands)) names.push(command.requestComponent, command.responseComponent);
     const billCheck = iakOperations['billCheck'];
-    const post = billCheck ? (doc.paths[billCheck.path] as Record<string, { responses?: Record<string, { content?: unknown }> }>)['post'] : undefined;
+    const post = billCheck
+      ? (doc.paths[billCheck.path] as Record<string, { responses?: Record<string, { content?: unknown }> }>)['post']
+      : undefined;
     const xmlAnswer = componentOf(post?.responses?.['200']?.content, 'application/xml');
     if (!xmlAnswer) throw new Error('iak: billCheck has no application/xml answer component');
     names.push(...branchComponents(doc.components.schemas[xmlAnswer]));
@@ -57,7 +62,19 @@ function clientComponents(provider: Provider): string[] {
 }
 
 // No verdict depends on these; left in, the OpenAPI ones would have to be declared to ajv as keywords.
-const ANNOTATIONS = new Set(['description', 'title', 'example', 'examples', 'default', 'xml', 'externalDocs', '$comment', 'deprecated', 'readOnly', 'writeOnly']);
+const ANNOTATIONS = new Set([
+  'description',
+  'title',
+  'example',
+  'examples',
+  'default',
+  'xml',
+  'externalDocs',
+  '$comment',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+]);
 // Keywords whose values are data, where a key spelled like an annotation is not one.
 const DATA = new Set(['const', 'enum']);
 
@@ -120,7 +137,9 @@ function compile(provider: Provider, components: readonly string[]): { code: str
   const tolerant = strip(buildSchemaSet(documents[provider], tolerantId, 'tolerant')) as { $defs: Record<string, unknown> };
   const same = sameInBothProfiles(strict.$defs, tolerant.$defs);
   const shared = JSON.parse(
-    JSON.stringify(tolerant).replace(/"\$ref":"#\/\$defs\/([^"]+)"/g, (ref, name: string) => (same.has(name) ? `"$ref":${JSON.stringify(`${strictId}#/$defs/${name}`)}` : ref)),
+    JSON.stringify(tolerant).replace(/"\$ref":"#\/\$defs\/([^"]+)"/g, (ref, name: string) =>
+      same.has(name) ? `"$ref":${JSON.stringify(`${strictId}#/$defs/${name}`)}` : ref,
+    ),
   ) as Record<string, unknown>;
   ajv.addSchema(strict);
   ajv.addSchema(shared);
@@ -160,7 +179,13 @@ function toEsm(code: string): { imports: string[]; body: string } {
 function inputsHash(provider: Provider): string {
   const h = createHash('sha256');
   h.update(JSON.stringify(documents[provider]));
-  for (const file of ['../scripts/generate.ts', '../src/schema-set.ts', '../src/merge-patch.ts', '../src/issues.ts', '../src/operations.ts']) {
+  for (const file of [
+    '../scripts/generate.ts',
+    '../src/schema-set.ts',
+    '../src/merge-patch.ts',
+    '../src/issues.ts',
+    '../src/operations.ts',
+  ]) {
     h.update('\0');
     h.update(readFileSync(new URL(file, import.meta.url)));
   }
@@ -189,7 +214,8 @@ function branchKeys(defs: Record<string, unknown>, branches: Record<string, stri
     }
     return node;
   };
-  const valuesOf = (node: Node | undefined) => (node?.const !== undefined ? [node.const] : Array.isArray(node?.enum) ? node.enum : undefined);
+  const valuesOf = (node: Node | undefined) =>
+    node?.const !== undefined ? [node.const] : Array.isArray(node?.enum) ? node.enum : undefined;
   const out: Record<string, Record<string, FieldKey>> = {};
   for (const branch of new Set(Object.values(branches).flat())) {
     const schema = resolve(defs[branch] as Node);
@@ -221,8 +247,13 @@ export function render(provider: Provider): { js: string; dts: string } {
   const local = body.replace(/^"use strict";/, '').replace(/\bexport const (\w+) = (validate\d+);/g, 'const $1 = $2;');
   const functionOf = (profile: Profile, c: string) => exportName(same.has(c) ? 'strict' : profile, c);
   const table = (profile: Profile) => `${profile}:{${components.map((c) => `${JSON.stringify(c)}:${functionOf(profile, c)}`).join(',')}}`;
-  const branches = Object.fromEntries(components.map((c) => [c, branchComponents(doc.components.schemas[c])]).filter(([, list]) => list.length > 0));
-  const keys = branchKeys((strip(buildSchemaSet(doc, schemaId(provider, 'strict'), 'strict')) as { $defs: Record<string, unknown> }).$defs, branches);
+  const branches = Object.fromEntries(
+    components.map((c) => [c, branchComponents(doc.components.schemas[c])]).filter(([, list]) => list.length > 0),
+  );
+  const keys = branchKeys(
+    (strip(buildSchemaSet(doc, schemaId(provider, 'strict'), 'strict')) as { $defs: Record<string, unknown> }).$defs,
+    branches,
+  );
   const header = [
     `// Generated by scripts/generate.ts from the ${provider} spec in @billerkit/specs (ajv standalone code). Do not edit: run \`pnpm generate\`.`,
     `// inputs sha256 ${inputsHash(provider)}`,
@@ -235,14 +266,23 @@ export function render(provider: Provider): { js: string; dts: string } {
     `export const ${provider}Precompiled = {branches:${JSON.stringify(branches)},keys:${JSON.stringify(keys)},${table('strict')},${table('tolerant')}};`,
     '',
   ].join('\n');
-  const dts = [...header, `import type { PrecompiledSet } from '../precompiled.js';`, '', `export declare const ${provider}Precompiled: PrecompiledSet;`, ''].join('\n');
+  const dts = [
+    ...header,
+    `import type { PrecompiledSet } from '../precompiled.js';`,
+    '',
+    `export declare const ${provider}Precompiled: PrecompiledSet;`,
+    '',
+  ].join('\n');
   return { js, dts };
 }
 
 export const PROVIDERS: readonly Provider[] = ['espay', 'iak'];
 
 export function generatedFiles(provider: Provider): { js: URL; dts: URL } {
-  return { js: new URL(`../src/generated/${provider}.js`, import.meta.url), dts: new URL(`../src/generated/${provider}.d.ts`, import.meta.url) };
+  return {
+    js: new URL(`../src/generated/${provider}.js`, import.meta.url),
+    dts: new URL(`../src/generated/${provider}.d.ts`, import.meta.url),
+  };
 }
 
 /** Problems with src/generated as it is on disk; empty when it is what `render` makes now. */

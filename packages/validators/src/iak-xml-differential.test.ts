@@ -83,7 +83,13 @@ function oracleParse(text: string, options: ParseIakXmlOptions = {}): unknown {
   return iakJsonForm(parsed, arrayPaths, form);
 }
 
-const oracleBuilder = new XMLBuilder({ ignoreAttributes: true, format: true, indentBy: '  ', suppressEmptyNode: false, processEntities: true });
+const oracleBuilder = new XMLBuilder({
+  ignoreAttributes: true,
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: false,
+  processEntities: true,
+});
 
 /** The codec's conversion without its depth limit: fast-xml-builder's own limit is the one that applies. */
 function oracleBuild(value: Record<string, unknown>): string {
@@ -119,7 +125,10 @@ function expectNoLaxerThanOracle(xml: string, options?: ParseIakXmlOptions): { o
 /** Same verdict and same result. */
 function expectSameAsOracle(xml: string, options?: ParseIakXmlOptions): void {
   const { oracle, codec } = expectNoLaxerThanOracle(xml, options);
-  expect(codec.ok, `verdicts on ${JSON.stringify(xml)}: oracle ${oracle.ok ? 'accepts' : String((oracle as { error: unknown }).error)}`).toBe(oracle.ok);
+  expect(
+    codec.ok,
+    `verdicts on ${JSON.stringify(xml)}: oracle ${oracle.ok ? 'accepts' : String((oracle as { error: unknown }).error)}`,
+  ).toBe(oracle.ok);
 }
 
 function expectOnlyOracleAccepts(xml: string, options?: ParseIakXmlOptions): void {
@@ -225,7 +234,10 @@ const unitTestXml = [...readFileSync(fileURLToPath(new URL('./iak-xml.test.ts', 
 );
 
 const corpus = [...sampleXml.map(({ body }) => body), ...fixtureXml.map(({ body }) => body), ...unitTestXml];
-const wellFormedCorpus = [...sampleXml.filter(({ defective }) => !defective).map(({ body }) => body), ...fixtureXml.filter(({ name }) => !name.includes('malformed')).map(({ body }) => body)];
+const wellFormedCorpus = [
+  ...sampleXml.filter(({ defective }) => !defective).map(({ body }) => body),
+  ...fixtureXml.filter(({ name }) => !name.includes('malformed')).map(({ body }) => body),
+];
 
 describe('the corpus', () => {
   it('has the recorded XML and JSON bodies and the unit tests’ XML', () => {
@@ -241,12 +253,15 @@ describe('the corpus', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('parseIakXml against fast-xml-parser', () => {
-  it.each(wellFormedCorpus.map((xml, index) => [index, xml] as const))('reads well-formed document #%i as the oracle did', (_index, xml) => {
-    expect(() => oracleParse(xml)).not.toThrow();
-    expectSameAsOracle(xml);
-    expectSameAsOracle(xml, { form: 'request' });
-    expectSameAsOracle(xml, { arrayPaths: ['mp.desc', 'mp.desc.tagihan.detail', 'mp.tr_id'] });
-  });
+  it.each(wellFormedCorpus.map((xml, index) => [index, xml] as const))(
+    'reads well-formed document #%i as the oracle did',
+    (_index, xml) => {
+      expect(() => oracleParse(xml)).not.toThrow();
+      expectSameAsOracle(xml);
+      expectSameAsOracle(xml, { form: 'request' });
+      expectSameAsOracle(xml, { arrayPaths: ['mp.desc', 'mp.desc.tagihan.detail', 'mp.tr_id'] });
+    },
+  );
 
   it('gives the unit tests’ XML the oracle’s verdict and result', () => {
     for (const xml of unitTestXml) expectSameAsOracle(xml);
@@ -262,17 +277,28 @@ describe('parseIakXml against fast-xml-parser', () => {
     const edit = fc.record({
       at: fc.nat(),
       remove: fc.boolean(),
-      insert: fc.oneof(fc.constantFrom(...'<>/&;#x"\'!?[]-= a\n\u0000'.split('')), fc.string({ minLength: 1, maxLength: 3 }), fc.constantFrom('<!--', '-->', ']]>', '&amp;', '<mp>', '</mp>', '<a/>')),
+      insert: fc.oneof(
+        fc.constantFrom(...'<>/&;#x"\'!?[]-= a\n\u0000'.split('')),
+        fc.string({ minLength: 1, maxLength: 3 }),
+        fc.constantFrom('<!--', '-->', ']]>', '&amp;', '<mp>', '</mp>', '<a/>'),
+      ),
     });
     fc.assert(
-      fc.property(fc.constantFrom(...corpus), fc.array(edit, { minLength: 1, maxLength: 3 }), fc.constantFrom<ParseIakXmlOptions | undefined>(undefined, { maxDepth: 3 }), (xml, edits, options) => {
-        let mutated = xml;
-        for (const { at, remove, insert } of edits) {
-          const position = at % (mutated.length + 1);
-          mutated = remove ? mutated.slice(0, position) + mutated.slice(position + 1) : mutated.slice(0, position) + insert + mutated.slice(position);
-        }
-        expectNoLaxerThanOracle(mutated, options);
-      }),
+      fc.property(
+        fc.constantFrom(...corpus),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom<ParseIakXmlOptions | undefined>(undefined, { maxDepth: 3 }),
+        (xml, edits, options) => {
+          let mutated = xml;
+          for (const { at, remove, insert } of edits) {
+            const position = at % (mutated.length + 1);
+            mutated = remove
+              ? mutated.slice(0, position) + mutated.slice(position + 1)
+              : mutated.slice(0, position) + insert + mutated.slice(position);
+          }
+          expectNoLaxerThanOracle(mutated, options);
+        },
+      ),
       { numRuns: 1500 },
     );
   });
@@ -285,7 +311,11 @@ describe('parseIakXml against fast-xml-parser', () => {
           const [first, second] = [closings[i]!, closings[j]!];
           if (first[1] === second[1]) continue;
           const swapped =
-            xml.slice(0, first.index) + second[0] + xml.slice(first.index + first[0].length, second.index) + first[0] + xml.slice(second.index + second[0].length);
+            xml.slice(0, first.index) +
+            second[0] +
+            xml.slice(first.index + first[0].length, second.index) +
+            first[0] +
+            xml.slice(second.index + second[0].length);
           const { codec, oracle } = expectNoLaxerThanOracle(swapped);
           expect(codec.ok).toBe(false);
           // Both point at the first closing tag that does not match.
@@ -301,7 +331,10 @@ describe('parseIakXml against fast-xml-parser', () => {
   // Generated documents: a small set of names (so that siblings repeat and array paths occur), text
   // with entities, CDATA, comments, processing instructions, attributes and every kind of whitespace.
   const NAMES = ['desc', 'tagihan', 'detail', 'bill', 'data', 'pasca', 'rc', 'message', 'hasOwnProperty', 'ns:item', 'x-y.z'];
-  const ARRAY_PATH_CHOICES = [undefined, ['mp.desc', 'mp.rc', 'mp.desc.detail', 'mp.data.pasca', 'mp.desc.tagihan.detail', 'mp.hasOwnProperty']];
+  const ARRAY_PATH_CHOICES = [
+    undefined,
+    ['mp.desc', 'mp.rc', 'mp.desc.detail', 'mp.data.pasca', 'mp.desc.tagihan.detail', 'mp.hasOwnProperty'],
+  ];
   const space = fc.constantFrom(' ', '\t', '\n', '\r\n', '\r', '  \n  ');
   const comment = fc
     .string({ unit: fc.constantFrom('a', '-', ' ', '<', '&', '>', '\r\n'), maxLength: 6 })
@@ -310,17 +343,62 @@ describe('parseIakXml against fast-xml-parser', () => {
   const instruction = fc.constantFrom('<?pi?>', '<?pi a="1"?>', `<?xml-stylesheet href='a.xsl' type="text/xsl" ?>`);
   const gap = fc.array(fc.oneof(space, comment, instruction), { maxLength: 3 }).map((parts) => parts.join(''));
   const plainText = fc.string({
-    unit: fc.constantFrom(' ', '\t', '\n', '\r\n', '\r', 'a', 'Z', '0', '9', '>', '"', "'", '-', '?', '/', '=', ';', '#', 'é', '€', '\u00a0', '\u2028', '\ufeff', '😀'),
+    unit: fc.constantFrom(
+      ' ',
+      '\t',
+      '\n',
+      '\r\n',
+      '\r',
+      'a',
+      'Z',
+      '0',
+      '9',
+      '>',
+      '"',
+      "'",
+      '-',
+      '?',
+      '/',
+      '=',
+      ';',
+      '#',
+      'é',
+      '€',
+      '\u00a0',
+      '\u2028',
+      '\ufeff',
+      '😀',
+    ),
     maxLength: 8,
   });
-  const reference = fc.constantFrom('&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&#65;', '&#x41;', '&#x1F600;', '&#32;', '&#10;', '&#13;', '&nbsp;', '&#0;', '&#xD800;', '&#1114112;', '&amp;lt;', '&_x1;');
+  const reference = fc.constantFrom(
+    '&amp;',
+    '&lt;',
+    '&gt;',
+    '&quot;',
+    '&apos;',
+    '&#65;',
+    '&#x41;',
+    '&#x1F600;',
+    '&#32;',
+    '&#10;',
+    '&#13;',
+    '&nbsp;',
+    '&#0;',
+    '&#xD800;',
+    '&#1114112;',
+    '&amp;lt;',
+    '&_x1;',
+  );
   const cdata = fc
     .string({ unit: fc.constantFrom('a', '<', '&', ']', '>', ' ', '\r\n', '&amp;'), maxLength: 6 })
     .filter((text) => !text.includes(']]>') && !text.endsWith(']'))
     .map((text) => `<![CDATA[${text}]]>`);
   const text = fc.array(fc.oneof(plainText, reference, cdata, comment, instruction), { maxLength: 4 }).map((parts) => parts.join(''));
   const attributeValue = fc.oneof(
-    fc.string({ unit: fc.constantFrom('a', ' ', '>', '/', '?', "'", 'é', '&amp;', '=', '&#38;'), maxLength: 5 }).map((value) => `"${value}"`),
+    fc
+      .string({ unit: fc.constantFrom('a', ' ', '>', '/', '?', "'", 'é', '&amp;', '=', '&#38;'), maxLength: 5 })
+      .map((value) => `"${value}"`),
     fc.string({ unit: fc.constantFrom('b', '"', '\t', '>'), maxLength: 3 }).map((value) => `'${value}'`),
   );
   const attributes = fc
@@ -328,18 +406,24 @@ describe('parseIakXml against fast-xml-parser', () => {
       maxLength: 3,
       selector: ([name]) => name,
     })
-    .chain((list) => fc.tuple(fc.constant(list), fc.array(space, { minLength: list.length, maxLength: list.length }), fc.constantFrom('', ' ', '\n')))
+    .chain((list) =>
+      fc.tuple(fc.constant(list), fc.array(space, { minLength: list.length, maxLength: list.length }), fc.constantFrom('', ' ', '\n')),
+    )
     .map(([list, spaces, tail]) => list.map(([name, equals, value], i) => `${spaces[i]}${name}${equals}${value}`).join('') + tail);
 
   const element = (name: string, attrs: string, content: string, selfClosing: boolean): string =>
     content === '' && selfClosing ? `<${name}${attrs}/>` : `<${name}${attrs}>${content}</${name}>`;
 
   const { node } = fc.letrec<{ node: string; content: string }>((tie) => ({
-    node: fc.tuple(fc.constantFrom(...NAMES), attributes, tie('content'), fc.boolean()).map(([name, attrs, content, selfClosing]) => element(name, attrs, content, selfClosing)),
+    node: fc
+      .tuple(fc.constantFrom(...NAMES), attributes, tie('content'), fc.boolean())
+      .map(([name, attrs, content, selfClosing]) => element(name, attrs, content, selfClosing)),
     content: fc.oneof(
       { depthSize: 'small' },
       text,
-      fc.tuple(fc.array(fc.tuple(gap, tie('node')), { minLength: 1, maxLength: 4 }), gap).map(([children, tail]) => children.map(([g, child]) => g + child).join('') + tail),
+      fc
+        .tuple(fc.array(fc.tuple(gap, tie('node')), { minLength: 1, maxLength: 4 }), gap)
+        .map(([children, tail]) => children.map(([g, child]) => g + child).join('') + tail),
     ),
   }));
 
@@ -350,13 +434,21 @@ describe('parseIakXml against fast-xml-parser', () => {
       gap,
       attributes,
       fc.oneof(
-        { weight: 9, arbitrary: fc.tuple(fc.array(fc.tuple(gap, node), { maxLength: 5 }), gap).map(([children, tail]) => children.map(([g, child]) => g + child).join('') + tail) },
+        {
+          weight: 9,
+          arbitrary: fc
+            .tuple(fc.array(fc.tuple(gap, node), { maxLength: 5 }), gap)
+            .map(([children, tail]) => children.map(([g, child]) => g + child).join('') + tail),
+        },
         { weight: 1, arbitrary: text },
       ),
       fc.boolean(),
       gap,
     )
-    .map(([bom, declaration, prolog, attrs, content, selfClosing, epilog]) => bom + declaration + prolog + element('mp', attrs, content, selfClosing) + epilog);
+    .map(
+      ([bom, declaration, prolog, attrs, content, selfClosing, epilog]) =>
+        bom + declaration + prolog + element('mp', attrs, content, selfClosing) + epilog,
+    );
 
   it('normalises line ends before reading markup: a CR before a comment and an LF after it are two line ends', () => {
     // Found by the generated documents below (seed -672400811).
@@ -366,9 +458,14 @@ describe('parseIakXml against fast-xml-parser', () => {
 
   it('reads generated well-formed documents as the oracle did', () => {
     fc.assert(
-      fc.property(document, fc.constantFrom(...ARRAY_PATH_CHOICES), fc.constantFrom<ParseIakXmlOptions['form']>('auto', 'request'), (xml, arrayPaths, form) => {
-        expectSameAsOracle(xml, { arrayPaths, form });
-      }),
+      fc.property(
+        document,
+        fc.constantFrom(...ARRAY_PATH_CHOICES),
+        fc.constantFrom<ParseIakXmlOptions['form']>('auto', 'request'),
+        (xml, arrayPaths, form) => {
+          expectSameAsOracle(xml, { arrayPaths, form });
+        },
+      ),
       { numRuns: 600 },
     );
   });
@@ -451,10 +548,13 @@ describe('deliberate refusals: documents the oracle accepted', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('buildIakXml against fast-xml-builder', () => {
-  it.each(sampleJson.map(({ name, value }, index) => [`${name} #${index}`, value] as const))('writes the JSON body of %s byte for byte', (_name, value) => {
-    const built = expectSameBuild(value);
-    if (built !== undefined) expect(parseIakXml(built)).toEqual(expectedRoundTrip(value));
-  });
+  it.each(sampleJson.map(({ name, value }, index) => [`${name} #${index}`, value] as const))(
+    'writes the JSON body of %s byte for byte',
+    (_name, value) => {
+      const built = expectSameBuild(value);
+      if (built !== undefined) expect(parseIakXml(built)).toEqual(expectedRoundTrip(value));
+    },
+  );
 
   it('writes every body the corpus parses to byte for byte', () => {
     for (const xml of wellFormedCorpus) {
@@ -485,7 +585,10 @@ describe('buildIakXml against fast-xml-builder', () => {
     object: fc.dictionary(fc.constantFrom(...KEYS), tie('value'), { maxKeys: 5 }),
     list: fc.array(fc.oneof(leaf, tie('object')), { maxLength: 3 }),
   }));
-  const response = fc.record({ data: fc.oneof(object, fc.dictionary(fc.constant('pasca'), fc.array(object, { maxLength: 3 }))), meta: value });
+  const response = fc.record({
+    data: fc.oneof(object, fc.dictionary(fc.constant('pasca'), fc.array(object, { maxLength: 3 }))),
+    meta: value,
+  });
   const request = fc
     .record({ commands: fc.constantFrom('inq-pasca', 'pay-pasca'), username: fc.stringMatching(/^[0-9]{1,12}$/) })
     .chain((head) => object.map((rest) => ({ ...head, ...rest })));
@@ -501,7 +604,15 @@ describe('buildIakXml against fast-xml-builder', () => {
   });
 
   it('refuses values XML cannot carry as the oracle did', () => {
-    for (const input of [{ a: '\u0000' }, { a: '\ud800' }, { 'a b': '1' }, { a: [[1]] }, { a: Number.NaN }, { a: () => 1 }, { a: Symbol('s') }]) {
+    for (const input of [
+      { a: '\u0000' },
+      { a: '\ud800' },
+      { 'a b': '1' },
+      { a: [[1]] },
+      { a: Number.NaN },
+      { a: () => 1 },
+      { a: Symbol('s') },
+    ]) {
       const codec = outcome(() => buildIakXml(input));
       expect(codec.ok).toBe(false);
       expect(codec).toEqual(outcome(() => oracleBuild(input)));

@@ -100,7 +100,9 @@ export function decodeXmlText(text: string): string {
 }
 
 export function isXmlChar(c: number): boolean {
-  return c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+  return (
+    c === 0x9 || c === 0xa || c === 0xd || (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)
+  );
 }
 
 export { isRecord };
@@ -141,7 +143,8 @@ function restoreEmptyLists(node: XmlValue, path: string, lists: ReadonlyMap<stri
 export function iakJsonForm(parsed: unknown, arrayPaths: readonly string[] | undefined, form: 'auto' | 'request' | 'response'): unknown {
   if (!isRecord(parsed)) throw new IakXmlError('IAK XML document has no root element');
   const rootNames = Object.keys(parsed);
-  if (rootNames.length !== 1 || rootNames[0] !== 'mp') throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootNames.join('>, <')}>`);
+  if (rootNames.length !== 1 || rootNames[0] !== 'mp')
+    throw new IakXmlError(`IAK XML root element must be <mp>, got <${rootNames.join('>, <')}>`);
   const mp = parsed['mp'];
   if (mp === '') return form === 'request' ? {} : { data: {} };
   if (!isRecord(mp)) throw new IakXmlError('IAK XML <mp> must contain elements, not text');
@@ -186,7 +189,9 @@ export function isElementName(name: string): boolean {
 function assertXmlText(text: string, path: string): string {
   for (const ch of text) {
     if (!isXmlChar(ch.codePointAt(0)!)) {
-      throw new TypeError(`buildIakXml: ${path} contains a character that XML 1.0 cannot carry (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`);
+      throw new TypeError(
+        `buildIakXml: ${path} contains a character that XML 1.0 cannot carry (U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`,
+      );
     }
   }
   return text;
@@ -236,7 +241,8 @@ export function toBuildValue(value: unknown, path: string, seen: Set<object>, le
         if (levelsLeft <= 0) throw new TypeError(`buildIakXml: ${path} nests elements more than ${MAX_BUILD_DEPTH} levels deep`);
         const out: BuildTree = {};
         for (const [key, item] of Object.entries(value)) {
-          if (!isElementName(key)) throw new TypeError(`buildIakXml: ${path} has key ${JSON.stringify(key)}, which is not a usable XML element name`);
+          if (!isElementName(key))
+            throw new TypeError(`buildIakXml: ${path} has key ${JSON.stringify(key)}, which is not a usable XML element name`);
           const built = toBuildValue(item, `${path}.${key}`, seen, levelsLeft - 1);
           if (built !== undefined) out[key] = built;
         }

@@ -1,16 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  buildIakXml,
-  IAK_XML_ARRAY_PATHS,
-  IAK_XML_DEFAULT_MAX_LENGTH,
-  IakXmlError,
-  parseIakXml,
-} from './iak-xml.js';
+import { buildIakXml, IAK_XML_ARRAY_PATHS, IAK_XML_DEFAULT_MAX_LENGTH, IakXmlError, parseIakXml } from './iak-xml.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/iak-xml/', import.meta.url));
-const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.xml')).sort();
+const files = readdirSync(FIXTURES)
+  .filter((name) => name.endsWith('.xml'))
+  .sort();
 const wellFormed = files.filter((name) => !name.endsWith('.malformed.xml'));
 const malformed = files.filter((name) => name.endsWith('.malformed.xml'));
 const read = (name: string): string => readFileSync(FIXTURES + name, 'utf8');
@@ -218,7 +214,10 @@ describe('parseIakXml: hostile and broken input', () => {
   });
 
   it('refuses external entities and a bare DOCTYPE', () => {
-    expectXmlError(() => parseIakXml('<!DOCTYPE mp [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><mp><message>&xxe;</message></mp>'), /DOCTYPE|entit/i);
+    expectXmlError(
+      () => parseIakXml('<!DOCTYPE mp [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><mp><message>&xxe;</message></mp>'),
+      /DOCTYPE|entit/i,
+    );
     expectXmlError(() => parseIakXml('<!DOCTYPE mp><mp><rc>00</rc></mp>'), /DOCTYPE/);
     expectXmlError(() => parseIakXml('<!DOCTYPE mp SYSTEM "http://127.0.0.1:1/x.dtd"><mp/>'), /DOCTYPE/);
   });
@@ -312,7 +311,9 @@ describe('buildIakXml', () => {
 
   it('writes arrays as repeated elements and nested objects as elements', () => {
     const xml = buildIakXml({ data: { desc: { tagihan: { detail: [{ periode: 'MEI' }, { periode: 'JUN' }] } } } });
-    expect(xml).toContain('<tagihan>\n      <detail>\n        <periode>MEI</periode>\n      </detail>\n      <detail>\n        <periode>JUN</periode>\n      </detail>\n    </tagihan>');
+    expect(xml).toContain(
+      '<tagihan>\n      <detail>\n        <periode>MEI</periode>\n      </detail>\n      <detail>\n        <periode>JUN</periode>\n      </detail>\n    </tagihan>',
+    );
   });
 
   it('escapes text so that it parses back to the same string', () => {
@@ -323,7 +324,9 @@ describe('buildIakXml', () => {
   });
 
   it('writes null as an empty element and omits undefined', () => {
-    expect(buildIakXml({ data: { period: null, noref: undefined, rc: '00' } })).toBe('<?xml version="1.0" ?>\n<mp>\n  <period></period>\n  <rc>00</rc>\n</mp>\n');
+    expect(buildIakXml({ data: { period: null, noref: undefined, rc: '00' } })).toBe(
+      '<?xml version="1.0" ?>\n<mp>\n  <period></period>\n  <rc>00</rc>\n</mp>\n',
+    );
   });
 
   it('accepts another root name', () => {

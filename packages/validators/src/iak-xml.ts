@@ -348,11 +348,16 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, emptyList
       const end = nameEnd(source, lt + 2);
       const name = source.slice(lt + 2, end);
       const close = skipSpace(source, end);
-      if (end === lt + 2 || source.charCodeAt(close) !== 0x3e) throw errorAt(source, lt, `Malformed IAK XML: closing tag '${name}' is not well formed`);
+      if (end === lt + 2 || source.charCodeAt(close) !== 0x3e)
+        throw errorAt(source, lt, `Malformed IAK XML: closing tag '${name}' is not well formed`);
       if (current === document) throw errorAt(source, lt, `Malformed IAK XML: closing tag '${name}' has not been opened`);
       if (name !== current.name) {
         const opened = positionOf(source, current.start);
-        throw errorAt(source, lt, `Malformed IAK XML: Expected closing tag '${current.name}' (opened in line ${opened.line}, col ${opened.col}) instead of closing tag '${name}'.`);
+        throw errorAt(
+          source,
+          lt,
+          `Malformed IAK XML: Expected closing tag '${current.name}' (opened in line ${opened.line}, col ${opened.col}) instead of closing tag '${name}'.`,
+        );
       }
       endRun(current);
       if (current.children !== undefined && current.text !== '') {
@@ -370,7 +375,8 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, emptyList
       const close = skipAttributes(source, end);
       const selfClosing = source.startsWith('/>', close);
       if (!selfClosing && source.charCodeAt(close) !== 0x3e) throw errorAt(source, close, `Malformed IAK XML: tag '${name}' is not closed`);
-      if (current === document && document.children !== undefined) throw errorAt(source, lt, 'Malformed IAK XML: more than one root element');
+      if (current === document && document.children !== undefined)
+        throw errorAt(source, lt, 'Malformed IAK XML: more than one root element');
       if (stack.length >= maxDepth) throw errorAt(source, lt, `IAK XML elements are nested deeper than ${maxDepth} levels`);
       if (PROTOTYPE_NAMES.has(name)) throw errorAt(source, lt, `IAK XML element name '${name}' is not accepted`);
       const key = SHADOWING_NAMES.has(name) ? `__${name}` : name;
@@ -393,7 +399,8 @@ function readDocument(source: string, arrayPaths: ReadonlySet<string>, emptyList
 
 function integerOption(value: number | undefined, fallback: number, min: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) throw new TypeError(`parseIakXml: ${name} must be an integer of at least ${min}, got ${String(value)}`);
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new TypeError(`parseIakXml: ${name} must be an integer of at least ${min}, got ${String(value)}`);
   return value;
 }
 
@@ -456,7 +463,8 @@ function writeElement(name: string, value: BuildValue, indent: string): string {
  */
 export function buildIakXml(value: object, root = 'mp'): string {
   if (!isRecord(value)) throw new TypeError('buildIakXml: value must be a plain object');
-  if (typeof root !== 'string' || !isElementName(root)) throw new TypeError(`buildIakXml: root ${JSON.stringify(root)} is not a usable XML element name`);
+  if (typeof root !== 'string' || !isElementName(root))
+    throw new TypeError(`buildIakXml: root ${JSON.stringify(root)} is not a usable XML element name`);
 
   // The root is level 1: its children may open MAX_BUILD_DEPTH - 1 more levels.
   const tree = toBuildValue(xmlContent(value), root, new Set(), MAX_BUILD_DEPTH - 1)!;

@@ -4,7 +4,13 @@ export { type IakCommandSchemas, iakCommands, espayOperations, iakOperations, ty
 // Straight from their own modules, so that a bundle importing only these does not reach the ajv validators.
 export { parseFormBody } from './form-body.js';
 export { formatIssues } from './issues.js';
-export { allProviderAcceptances, type ProviderAcceptance, type ProviderVerdict, providerAcceptances, validateAsProvider } from './provider-accepts.js';
+export {
+  allProviderAcceptances,
+  type ProviderAcceptance,
+  type ProviderVerdict,
+  providerAcceptances,
+  validateAsProvider,
+} from './provider-accepts.js';
 export type { PrecompiledFunction, PrecompiledSet, ProviderValidators } from './precompiled.js';
 export {
   componentNames,

@@ -56,7 +56,10 @@ export function closestBranchIssues(branches: readonly string[], run: (branch: s
   if (branches.length < 2) return undefined;
   const closest = branches
     .map((branch) => ({ branch, result: run(branch) }))
-    .sort((a, b) => discriminatorMisses(a.result.issues) - discriminatorMisses(b.result.issues) || a.result.issues.length - b.result.issues.length)[0];
+    .sort(
+      (a, b) =>
+        discriminatorMisses(a.result.issues) - discriminatorMisses(b.result.issues) || a.result.issues.length - b.result.issues.length,
+    )[0];
   if (!closest || closest.result.issues.length === 0) return undefined;
   return closest.result.issues.map((issue) => ({ ...issue, branch: issue.branch ?? closest.branch }));
 }

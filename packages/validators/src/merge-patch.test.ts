@@ -12,7 +12,11 @@ describe('applyMergePatch (RFC 7396 appendix A)', () => {
     [{ a: 'c' }, { a: ['b'] }, { a: ['b'] }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
     [{ a: 'b' }, ['c'], ['c']],
     [{ e: null }, { a: 1 }, { e: null, a: 1 }],
     [[1, 2], { a: 'b', c: null }, { a: 'b' }],
@@ -53,13 +57,17 @@ describe('buildSchemaSet', () => {
   };
 
   it('keeps the documented schema in the strict profile and rewrites component refs', () => {
-    const set = buildSchemaSet(doc, 'urn:test', 'strict') as { $defs: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    const set = buildSchemaSet(doc, 'urn:test', 'strict') as {
+      $defs: Record<string, { properties: Record<string, Record<string, unknown>> }>;
+    };
     expect(set.$defs['Envelope']!.properties['error_code']!['pattern']).toBe('^[0-9]{4}$');
     expect(set.$defs['Envelope']!.properties['data']).toEqual({ $ref: '#/$defs/Data' });
   });
 
   it('applies x-tolerant patches in the tolerant profile, leaving examples alone', () => {
-    const set = buildSchemaSet(doc, 'urn:test', 'tolerant') as { $defs: Record<string, { properties: Record<string, Record<string, unknown>> }> };
+    const set = buildSchemaSet(doc, 'urn:test', 'tolerant') as {
+      $defs: Record<string, { properties: Record<string, Record<string, unknown>> }>;
+    };
     const errorCode = set.$defs['Envelope']!.properties['error_code']!;
     expect(errorCode['type']).toEqual(['string', 'integer']);
     expect(errorCode).not.toHaveProperty('pattern');

@@ -60,7 +60,8 @@ export function createValidators(provider: Provider, set: PrecompiledSet): Provi
     const cached = cache.get(key);
     if (cached) return cached;
     const table = profile === 'strict' || profile === 'tolerant' ? set[profile] : undefined;
-    if (!table) throw new TypeError(`@billerkit/validators/${provider}: profile must be 'strict' or 'tolerant', got ${JSON.stringify(profile)}`);
+    if (!table)
+      throw new TypeError(`@billerkit/validators/${provider}: profile must be 'strict' or 'tolerant', got ${JSON.stringify(profile)}`);
     const fn = Object.hasOwn(table, component) ? table[component] : undefined;
     if (!fn) throw new Error(`@billerkit/validators/${provider}: no precompiled validator for component schema "${component}"`);
     const branches = set.branches[component] ?? [];
@@ -70,7 +71,8 @@ export function createValidators(provider: Provider, set: PrecompiledSet): Provi
       // Each branch reports its first error only, which often comes before the field that tells the branches
       // apart (`required` is checked before `properties`); the branch whose key fields the data matches goes
       // first, so it wins the ties that the root, seeing every error, would break with those fields.
-      const ordered = branches.length < 2 ? branches : [...branches].sort((a, b) => keyMisses(set.keys[a], data) - keyMisses(set.keys[b], data));
+      const ordered =
+        branches.length < 2 ? branches : [...branches].sort((a, b) => keyMisses(set.keys[a], data) - keyMisses(set.keys[b], data));
       const closest = closestBranchIssues(ordered, (branch) => getValidator(branch, profile)(data));
       return { valid: false, issues: closest ?? issues };
     };

@@ -79,7 +79,8 @@ function walk(
   }
   const properties = node['properties'];
   if (isPlainObject(properties)) {
-    for (const [name, child] of Object.entries(properties)) walk(schemas, component, child, `${path}/${name}`, `${component}${path}/${name}`, out, seen);
+    for (const [name, child] of Object.entries(properties))
+      walk(schemas, component, child, `${path}/${name}`, `${component}${path}/${name}`, out, seen);
   }
   for (const keyword of ['allOf', 'anyOf', 'oneOf'] as const) {
     const list = node[keyword];

@@ -54,7 +54,15 @@ function transform(node: unknown, profile: Profile): unknown {
 
 // Values of these keywords are data, not subschemas; walking them could misread a sample as a patch.
 function isAnnotationValue(key: string): boolean {
-  return key === 'examples' || key === 'example' || key === 'const' || key === 'enum' || key === 'default' || key.startsWith('x-') || key === 'xml';
+  return (
+    key === 'examples' ||
+    key === 'example' ||
+    key === 'const' ||
+    key === 'enum' ||
+    key === 'default' ||
+    key.startsWith('x-') ||
+    key === 'xml'
+  );
 }
 
 /** Every `x-…` keyword used anywhere in the document, so ajv strict mode can know them as annotations. */

@@ -16,8 +16,12 @@ describe('compiled validators', () => {
   }
 
   it('compiles once and reuses the validator', () => {
-    expect(getValidator('espay', 'InquiryTransactionResponse', 'strict')).toBe(getValidator('espay', 'InquiryTransactionResponse', 'strict'));
-    expect(getValidator('espay', 'InquiryTransactionResponse', 'strict')).not.toBe(getValidator('espay', 'InquiryTransactionResponse', 'tolerant'));
+    expect(getValidator('espay', 'InquiryTransactionResponse', 'strict')).toBe(
+      getValidator('espay', 'InquiryTransactionResponse', 'strict'),
+    );
+    expect(getValidator('espay', 'InquiryTransactionResponse', 'strict')).not.toBe(
+      getValidator('espay', 'InquiryTransactionResponse', 'tolerant'),
+    );
   });
 
   it('names an unknown component', () => {

@@ -21,8 +21,15 @@ export async function recordAnswers(): Promise<RecordedAnswers> {
     return response;
   };
   try {
-    await createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, fetch: recording('espay') }).inquiry({ productCode: 'SPBFRE', orderId: '880000000000' });
-    await createIakClient({ baseUrl: sandbox.url, ...sandbox.credentials.iak, fetch: recording('iak') }).inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'BENCH1' });
+    await createEspayClient({ baseUrl: sandbox.url, ...sandbox.credentials.espay, fetch: recording('espay') }).inquiry({
+      productCode: 'SPBFRE',
+      orderId: '880000000000',
+    });
+    await createIakClient({ baseUrl: sandbox.url, ...sandbox.credentials.iak, fetch: recording('iak') }).inquiry({
+      code: 'PLNPOSTPAID',
+      hp: '530000000001',
+      refId: 'BENCH1',
+    });
   } finally {
     await sandbox.close();
   }

@@ -175,7 +175,10 @@ export async function measureBundles(): Promise<BundleFigures[]> {
     for (const [path, { bytesInOutput }] of Object.entries(inputs)) {
       const pkg = path === 'entry.js' ? '(entry)' : areaOf(`/${path}`, '');
       packages.set(pkg, (packages.get(pkg) ?? 0) + bytesInOutput);
-      files.push({ path: path.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^(\.\.\/)+/, ''), bytes: bytesInOutput });
+      files.push({
+        path: path.replace(/^.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/^(\.\.\/)+/, ''),
+        bytes: bytesInOutput,
+      });
     }
     const loadsSpecs = Object.keys(inputs).some((path) => /(^|\/)specs\/dist\/index\.js$/.test(path));
     const runtimeData = loadsSpecs ? readSpecsData() : [];

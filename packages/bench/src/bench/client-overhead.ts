@@ -74,7 +74,12 @@ server.keepAliveTimeout = 60000;
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ url: 'http://127.0.0.1:' + server.address().port })));
 `;
 
-const ESPAY = { senderId: 'BENCH', password: 'bench-password', signatureKey: 'bench-key', basicAuth: { username: 'bench', password: 'bench-basic' } };
+const ESPAY = {
+  senderId: 'BENCH',
+  password: 'bench-password',
+  signatureKey: 'bench-key',
+  basicAuth: { username: 'bench', password: 'bench-basic' },
+};
 const IAK = { username: '081234567890', apiKey: 'bench-iak-key' };
 export const GOALS = { default: { floor: 0.8, axios: 1.4, cpu: 1.3 }, validators: { floor: 0.7 } } as const;
 
@@ -134,19 +139,46 @@ function baselines(request: PrebuiltRequest, agent: Agent): Variant[] {
     { name: `raw node:http, keep-alive agent (${label} body)`, provider, role: 'floor', work: rawNodeHttp(url, headers, body, agent) },
     { name: `raw fetch (${label} body)`, provider, role: 'baseline', work: async () => (await fetch(url, init)).json() },
     { name: `axios POST (${label} body)`, provider, role: 'baseline', work: async () => (await axios.post(url, body, { headers })).data },
-    { name: `(diagnostic) core transport.send, default (node:http), ${label} body`, provider, role: 'diagnostic', work: async () => JSON.parse((await transport.send(send)).body) },
-    { name: `(diagnostic) core transport.send, fetch option, ${label} body`, provider, role: 'diagnostic', work: async () => JSON.parse((await fetchTransport.send(send)).body) },
+    {
+      name: `(diagnostic) core transport.send, default (node:http), ${label} body`,
+      provider,
+      role: 'diagnostic',
+      work: async () => JSON.parse((await transport.send(send)).body),
+    },
+    {
+      name: `(diagnostic) core transport.send, fetch option, ${label} body`,
+      provider,
+      role: 'diagnostic',
+      work: async () => JSON.parse((await fetchTransport.send(send)).body),
+    },
   ];
 }
 
 function buildVariants(url: string, agent: Agent): Variant[] {
-  const espayFields = { rq_uuid: 'BENCH1', rq_datetime: '2025-01-01 10:00:00', sender_id: ESPAY.senderId, password: ESPAY.password, order_id: '880000000000', product_code: 'SPBFRE' };
-  const espayBody = new URLSearchParams({ ...espayFields, signature: espaySignature('inquiry', espayFields, ESPAY.signatureKey) }).toString();
+  const espayFields = {
+    rq_uuid: 'BENCH1',
+    rq_datetime: '2025-01-01 10:00:00',
+    sender_id: ESPAY.senderId,
+    password: ESPAY.password,
+    order_id: '880000000000',
+    product_code: 'SPBFRE',
+  };
+  const espayBody = new URLSearchParams({
+    ...espayFields,
+    signature: espaySignature('inquiry', espayFields, ESPAY.signatureKey),
+  }).toString();
   const espayHeaders = {
     'content-type': 'application/x-www-form-urlencoded',
     authorization: `Basic ${Buffer.from(`${ESPAY.basicAuth.username}:${ESPAY.basicAuth.password}`).toString('base64')}`,
   };
-  const iakBody = JSON.stringify({ commands: 'inq-pasca', username: IAK.username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'BENCH1', sign: iakSign(IAK.username, IAK.apiKey, 'BENCH1') });
+  const iakBody = JSON.stringify({
+    commands: 'inq-pasca',
+    username: IAK.username,
+    code: 'PLNPOSTPAID',
+    hp: '530000000001',
+    ref_id: 'BENCH1',
+    sign: iakSign(IAK.username, IAK.apiKey, 'BENCH1'),
+  });
   const espayTolerant = createEspayClient({ baseUrl: url, ...ESPAY, validators: espayValidators });
   const espayDefault = createEspayClient({ baseUrl: url, ...ESPAY });
   const espayFetch = createEspayClient({ baseUrl: url, ...ESPAY, fetch: (input, init) => fetch(input, init) });
@@ -161,14 +193,70 @@ function buildVariants(url: string, agent: Agent): Variant[] {
   const espayInquiry = { productCode: 'SPBFRE', orderId: '880000000000' };
   const iakInquiry = () => ({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() });
   return [
-    ...baselines({ provider: 'espay', label: 'Espay', operation: 'inquiryTransaction', url: `${url}/rest/biller/inquirytransaction`, headers: espayHeaders, body: espayBody, idempotent: true }, agent),
-    { name: 'espay.inquiry with validators (tolerant)', provider: 'espay', role: 'client', goal: GOALS.validators, work: () => espayTolerant.inquiry(espayInquiry) },
-    { name: 'espay.inquiry, default (no validators)', provider: 'espay', role: 'client', goal: GOALS.default, work: () => espayDefault.inquiry(espayInquiry) },
-    { name: '(diagnostic) espay.inquiry with the fetch option', provider: 'espay', role: 'diagnostic', work: () => espayFetch.inquiry(espayInquiry) },
-    ...baselines({ provider: 'iak', label: 'IAK', operation: 'inq-pasca', url: `${url}/api/v1/bill/check`, headers: { 'content-type': 'application/json' }, body: iakBody, idempotent: false }, agent),
-    { name: 'iak.inquiry with validators (tolerant)', provider: 'iak', role: 'client', goal: GOALS.validators, work: () => iakTolerant.inquiry(iakInquiry()) },
-    { name: 'iak.inquiry, default (no validators)', provider: 'iak', role: 'client', goal: GOALS.default, work: () => iakDefault.inquiry(iakInquiry()) },
-    { name: '(diagnostic) iak.inquiry with the fetch option', provider: 'iak', role: 'diagnostic', work: () => iakFetch.inquiry(iakInquiry()) },
+    ...baselines(
+      {
+        provider: 'espay',
+        label: 'Espay',
+        operation: 'inquiryTransaction',
+        url: `${url}/rest/biller/inquirytransaction`,
+        headers: espayHeaders,
+        body: espayBody,
+        idempotent: true,
+      },
+      agent,
+    ),
+    {
+      name: 'espay.inquiry with validators (tolerant)',
+      provider: 'espay',
+      role: 'client',
+      goal: GOALS.validators,
+      work: () => espayTolerant.inquiry(espayInquiry),
+    },
+    {
+      name: 'espay.inquiry, default (no validators)',
+      provider: 'espay',
+      role: 'client',
+      goal: GOALS.default,
+      work: () => espayDefault.inquiry(espayInquiry),
+    },
+    {
+      name: '(diagnostic) espay.inquiry with the fetch option',
+      provider: 'espay',
+      role: 'diagnostic',
+      work: () => espayFetch.inquiry(espayInquiry),
+    },
+    ...baselines(
+      {
+        provider: 'iak',
+        label: 'IAK',
+        operation: 'inq-pasca',
+        url: `${url}/api/v1/bill/check`,
+        headers: { 'content-type': 'application/json' },
+        body: iakBody,
+        idempotent: false,
+      },
+      agent,
+    ),
+    {
+      name: 'iak.inquiry with validators (tolerant)',
+      provider: 'iak',
+      role: 'client',
+      goal: GOALS.validators,
+      work: () => iakTolerant.inquiry(iakInquiry()),
+    },
+    {
+      name: 'iak.inquiry, default (no validators)',
+      provider: 'iak',
+      role: 'client',
+      goal: GOALS.default,
+      work: () => iakDefault.inquiry(iakInquiry()),
+    },
+    {
+      name: '(diagnostic) iak.inquiry with the fetch option',
+      provider: 'iak',
+      role: 'diagnostic',
+      work: () => iakFetch.inquiry(iakInquiry()),
+    },
   ];
 }
 
@@ -180,10 +268,15 @@ function append(map: Map<string, number[]>, key: string, value: number): void {
 
 function meets(goal: OverheadGoal | undefined, v: Pick<OverheadVariant, 'ratio' | 'axiosRatio' | 'cpuRatio'>): boolean | undefined {
   if (!goal) return undefined;
-  return v.ratio >= goal.floor && (goal.axios === undefined || v.axiosRatio >= goal.axios) && (goal.cpu === undefined || v.cpuRatio <= goal.cpu);
+  return (
+    v.ratio >= goal.floor && (goal.axios === undefined || v.axiosRatio >= goal.axios) && (goal.cpu === undefined || v.cpuRatio <= goal.cpu)
+  );
 }
 
-export async function measureClientOverhead(answers: RecordedAnswers, options: { rounds: number; roundMs: number; concurrency: number }): Promise<OverheadResult> {
+export async function measureClientOverhead(
+  answers: RecordedAnswers,
+  options: { rounds: number; roundMs: number; concurrency: number },
+): Promise<OverheadResult> {
   const server = await startNodeChild(SERVER, { BENCH_ANSWERS: JSON.stringify(answers) });
   const url = String(server.hello['url']);
   const agent = new Agent({ keepAlive: true });

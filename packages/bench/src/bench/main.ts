@@ -13,7 +13,13 @@ import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { recordAnswers } from './answers.js';
 import { measureBundles } from './bundle.js';
-import { GOALS as CLIENT_GOALS, measureClientOverhead, type OverheadGoal, type OverheadResult, type OverheadVariant } from './client-overhead.js';
+import {
+  GOALS as CLIENT_GOALS,
+  measureClientOverhead,
+  type OverheadGoal,
+  type OverheadResult,
+  type OverheadVariant,
+} from './client-overhead.js';
 import { measureSandboxThroughput } from './sandbox-throughput.js';
 import { fmt, REPO_DIR } from './util.js';
 import { measureValidation } from './validation.js';
@@ -23,7 +29,14 @@ const args = new Set(process.argv.slice(2));
 const AXIOS_VERSION = (createRequire(import.meta.url)('axios/package.json') as { version: string }).version;
 const quick = args.has('--quick');
 const onlyArg = process.argv.slice(2).find((a) => a.startsWith('--only='));
-const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',').map((n) => n.trim())) : undefined;
+const only = onlyArg
+  ? new Set(
+      onlyArg
+        .slice('--only='.length)
+        .split(',')
+        .map((n) => n.trim()),
+    )
+  : undefined;
 const wanted = (n: number) => n === 0 || only === undefined || only.has(String(n));
 const GOALS = { sandboxVsPrism: 5 };
 
@@ -61,7 +74,9 @@ const answers = await section('0. setup', recordAnswers);
 
 let overhead: OverheadResult | undefined;
 if (answers) {
-  overhead = await section('1. client overhead', () => measureClientOverhead(answers, { rounds: quick ? 2 : 9, roundMs: quick ? 800 : 1_500, concurrency: 16 }));
+  overhead = await section('1. client overhead', () =>
+    measureClientOverhead(answers, { rounds: quick ? 2 : 9, roundMs: quick ? 800 : 1_500, concurrency: 16 }),
+  );
   for (const v of overhead?.variants ?? []) rows.push(overheadRow(v));
 }
 
@@ -74,7 +89,8 @@ function goalText(goal: OverheadGoal): string {
 
 function overheadRow(v: OverheadVariant): Row {
   const base = { section: '1. client overhead', measure: v.name };
-  if (v.role === 'floor') return { ...base, result: `${fmt.int(v.perSecond)} req/s; client CPU ${fmt.int(v.cpuUsPerCall)} µs/call`, goal: 'floor', verdict: '—' };
+  if (v.role === 'floor')
+    return { ...base, result: `${fmt.int(v.perSecond)} req/s; client CPU ${fmt.int(v.cpuUsPerCall)} µs/call`, goal: 'floor', verdict: '—' };
   const versus = v.name.startsWith('axios') ? '' : `, ${fmt.ratio(v.axiosRatio)} axios`;
   const extra = v.overheadUs < 0 ? `${fmt.int(-v.overheadUs)} µs/call less` : `+${fmt.int(v.overheadUs)} µs/call`;
   return {
@@ -85,7 +101,9 @@ function overheadRow(v: OverheadVariant): Row {
   };
 }
 
-const throughput = await section('2. sandbox vs Prism', () => measureSandboxThroughput({ rounds: 2, roundSeconds: quick ? 2 : 4, connections: 16 }));
+const throughput = await section('2. sandbox vs Prism', () =>
+  measureSandboxThroughput({ rounds: 2, roundSeconds: quick ? 2 : 4, connections: 16 }),
+);
 if (throughput) {
   rows.push({
     section: '2. sandbox vs Prism',
@@ -98,17 +116,41 @@ if (throughput) {
   rows.push({
     section: '2. sandbox vs Prism',
     measure: 'Prism 5.16.0 mock, same spec and requests',
-    result: 'error' in p ? `not measured: ${p.error.split('\n')[0]}` : `${fmt.int(p.requestsPerSecond)} req/s, p99 ${p.p99Ms} ms (p50 ${p.p50Ms} ms); ${p.unexpected} non-2xx / ${p.errors} errors of ${fmt.int(p.total)}`,
+    result:
+      'error' in p
+        ? `not measured: ${p.error.split('\n')[0]}`
+        : `${fmt.int(p.requestsPerSecond)} req/s, p99 ${p.p99Ms} ms (p50 ${p.p50Ms} ms); ${p.unexpected} non-2xx / ${p.errors} errors of ${fmt.int(p.total)}`,
     goal: 'baseline',
     verdict: '—',
   });
-  if (throughput.ratio !== undefined) rows.push({ section: '2. sandbox vs Prism', measure: 'sandbox ÷ Prism (median of per-round ratios)', result: fmt.ratio(throughput.ratio), goal: `≥ ${GOALS.sandboxVsPrism}×`, verdict: throughput.ratio >= GOALS.sandboxVsPrism ? 'met' : 'NOT MET' });
+  if (throughput.ratio !== undefined)
+    rows.push({
+      section: '2. sandbox vs Prism',
+      measure: 'sandbox ÷ Prism (median of per-round ratios)',
+      result: fmt.ratio(throughput.ratio),
+      goal: `≥ ${GOALS.sandboxVsPrism}×`,
+      verdict: throughput.ratio >= GOALS.sandboxVsPrism ? 'met' : 'NOT MET',
+    });
 }
 
-const validation = await section('3. validation', () => measureValidation({ compiledMs: quick ? 200 : 500, runtimeMs: quick ? 400 : 1_000, rounds: quick ? 3 : 5 }));
+const validation = await section('3. validation', () =>
+  measureValidation({ compiledMs: quick ? 200 : 500, runtimeMs: quick ? 400 : 1_000, rounds: quick ? 3 : 5 }),
+);
 if (validation) {
-  rows.push({ section: '3. validation', measure: `compiled validators, ${validation.messages} messages of ${validation.samples} samples`, result: `${fmt.int(validation.compiledPerSecond)} validations/s`, goal: '—', verdict: '—' });
-  rows.push({ section: '3. validation', measure: 'compile at run time (new Ajv per validation)', result: `${fmt.int(validation.runtimePerSecond)} validations/s`, goal: '—', verdict: '—' });
+  rows.push({
+    section: '3. validation',
+    measure: `compiled validators, ${validation.messages} messages of ${validation.samples} samples`,
+    result: `${fmt.int(validation.compiledPerSecond)} validations/s`,
+    goal: '—',
+    verdict: '—',
+  });
+  rows.push({
+    section: '3. validation',
+    measure: 'compile at run time (new Ajv per validation)',
+    result: `${fmt.int(validation.runtimePerSecond)} validations/s`,
+    goal: '—',
+    verdict: '—',
+  });
   rows.push({
     section: '3. validation',
     measure: 'compiled ÷ run-time compile',
@@ -132,7 +174,13 @@ if (!args.has('--skip-wall') && wanted(4)) {
   if (wall) {
     const t = (c: CommandTiming) => (c.exitCode === 0 ? fmt.ms(c.wallMs) : `${fmt.ms(c.wallMs)}, FAILED (exit ${c.exitCode})`);
     // No time goal; a failing suite is reported in the result and the notes, not as a missed goal.
-    rows.push({ section: '4. wall times', measure: 'pnpm conformance (after the build)', result: t(wall.conformance), goal: '—', verdict: '—' });
+    rows.push({
+      section: '4. wall times',
+      measure: 'pnpm conformance (after the build)',
+      result: t(wall.conformance),
+      goal: '—',
+      verdict: '—',
+    });
     rows.push({
       section: '4. wall times',
       measure: 'pnpm build, full turbo cache (2nd run)',
@@ -187,9 +235,13 @@ console.log(`\n${machine}; total ${fmt.ms(totalMs)}`);
 const md: string[] = [];
 md.push('# Benchmarks');
 md.push('');
-md.push(`Made by \`pnpm bench\` (\`npx -y pnpm@10 bench\` without a global pnpm; source: \`packages/bench/src/bench/\`) on ${new Date().toISOString().slice(0, 10)}, in ${fmt.ms(totalMs)}.`);
+md.push(
+  `Made by \`pnpm bench\` (\`npx -y pnpm@10 bench\` without a global pnpm; source: \`packages/bench/src/bench/\`) on ${new Date().toISOString().slice(0, 10)}, in ${fmt.ms(totalMs)}.`,
+);
 md.push(`Machine: ${machine}.${cpus().length === 2 ? '' : ' (The goals were set for 2 cores.)'}`);
-md.push('Every ratio compares two things measured side by side in this one run, in alternating rounds; absolute figures on a shared machine move from run to run, the ratios much less.');
+md.push(
+  'Every ratio compares two things measured side by side in this one run, in alternating rounds; absolute figures on a shared machine move from run to run, the ratios much less.',
+);
 const loadAtEnd = loadavg()[0]!;
 if (Math.max(loadAtStart, loadAtEnd) > cpus().length) {
   md.push(
@@ -212,9 +264,15 @@ if (overhead) {
   );
   for (const p of overhead.profiles) {
     md.push('');
-    md.push(`   Below goal: CPU profile of **${p.variant}** (2 s, in-process inspector, idle excluded). By area: ${p.areas.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ')}.`);
-    md.push(`   Hottest functions (self time): ${p.functions.map((f) => `\`${f.name}\` (${f.where}) ${f.percent.toFixed(1)}%`).join('; ')}.`);
-    md.push(`   billerkit steps (inclusive time, callees included): ${p.inclusive.map((f) => `\`${f.name}\` (${f.where}) ${f.percent.toFixed(1)}%`).join('; ')}.`);
+    md.push(
+      `   Below goal: CPU profile of **${p.variant}** (2 s, in-process inspector, idle excluded). By area: ${p.areas.map((a) => `${a.area} ${a.percent.toFixed(1)}%`).join(', ')}.`,
+    );
+    md.push(
+      `   Hottest functions (self time): ${p.functions.map((f) => `\`${f.name}\` (${f.where}) ${f.percent.toFixed(1)}%`).join('; ')}.`,
+    );
+    md.push(
+      `   billerkit steps (inclusive time, callees included): ${p.inclusive.map((f) => `\`${f.name}\` (${f.where}) ${f.percent.toFixed(1)}%`).join('; ')}.`,
+    );
   }
 }
 if (throughput) {
@@ -238,8 +296,18 @@ if (bundles) {
   );
   for (const b of bundles) {
     md.push('');
-    md.push(`   - ${b.name}: ${b.packages.slice(0, 8).map((p) => `${p.name} ${fmt.bytes(p.bytes)}`).join(', ')}.`);
-    md.push(`     Largest files: ${b.files.slice(0, 5).map((f) => `\`${f.path}\` ${fmt.bytes(f.bytes)}`).join(', ')}.`);
+    md.push(
+      `   - ${b.name}: ${b.packages
+        .slice(0, 8)
+        .map((p) => `${p.name} ${fmt.bytes(p.bytes)}`)
+        .join(', ')}.`,
+    );
+    md.push(
+      `     Largest files: ${b.files
+        .slice(0, 5)
+        .map((f) => `\`${f.path}\` ${fmt.bytes(f.bytes)}`)
+        .join(', ')}.`,
+    );
     if (b.runtimeData.length > 0) {
       md.push(
         `     Not in the bundle: \`@billerkit/specs\` reads ${b.runtimeData.map((f) => `\`${f.file}\` (${fmt.bytes(f.gzipBytes)} gzip)`).join(', ')} with \`readFileSync\` when it is imported, so they must ship beside the bundle (and be found relative to it).`,

@@ -30,9 +30,11 @@ export function areaOf(url: string, fn: string): string {
   const plain = /node_modules\/(@[^/]+\/[^/]+|[^/]+)\//.exec(url);
   if (plain) return plain[1]!;
   if (url.includes('internal/deps/undici')) return 'node: undici (fetch)';
-  if (url.startsWith('node:_http') || url.startsWith('node:http') || url.startsWith('node:net') || url.startsWith('node:internal/stream')) return 'node: http, net, streams';
+  if (url.startsWith('node:_http') || url.startsWith('node:http') || url.startsWith('node:net') || url.startsWith('node:internal/stream'))
+    return 'node: http, net, streams';
   if (url.startsWith('node:internal/crypto')) return 'node: crypto';
-  if (url.startsWith('node:internal/abort_controller') || url.startsWith('node:internal/worker/js_transferable')) return 'node: AbortSignal';
+  if (url.startsWith('node:internal/abort_controller') || url.startsWith('node:internal/worker/js_transferable'))
+    return 'node: AbortSignal';
   if (url.startsWith('node:')) return 'node: other internals';
   return url.split('/').slice(-2).join('/');
 }
@@ -44,7 +46,9 @@ export async function profile(variant: string, run: () => Promise<unknown>): Pro
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
   await run();
-  const { profile: cpu } = (await session.post('Profiler.stop')) as { profile: { nodes: CpuProfileNode[]; samples: number[]; timeDeltas: number[] } };
+  const { profile: cpu } = (await session.post('Profiler.stop')) as {
+    profile: { nodes: CpuProfileNode[]; samples: number[]; timeDeltas: number[] };
+  };
   session.disconnect();
   const byId = new Map(cpu.nodes.map((node) => [node.id, node]));
   const self = new Map<number, number>();
@@ -94,8 +98,17 @@ export async function profile(variant: string, run: () => Promise<unknown>): Pro
   walk(root, new Set());
   return {
     variant,
-    inclusive: [...inclusive.values()].sort((a, b) => b.time - a.time).slice(0, 14).map((f) => ({ name: f.name, where: f.where, percent: (100 * f.time) / total })),
-    areas: [...areas].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([area, time]) => ({ area, percent: (100 * time) / total })),
-    functions: [...functions.values()].sort((a, b) => b.time - a.time).slice(0, 10).map((f) => ({ name: f.name, where: f.where, percent: (100 * f.time) / total })),
+    inclusive: [...inclusive.values()]
+      .sort((a, b) => b.time - a.time)
+      .slice(0, 14)
+      .map((f) => ({ name: f.name, where: f.where, percent: (100 * f.time) / total })),
+    areas: [...areas]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([area, time]) => ({ area, percent: (100 * time) / total })),
+    functions: [...functions.values()]
+      .sort((a, b) => b.time - a.time)
+      .slice(0, 10)
+      .map((f) => ({ name: f.name, where: f.where, percent: (100 * f.time) / total })),
   };
 }

@@ -57,13 +57,27 @@ function requestFactory(credentials: Credentials) {
     body(): string {
       counter += 1;
       const rqUuid = `${credentials.senderId}AC${run}${counter}`;
-      const fields = { rq_uuid: rqUuid, rq_datetime: '2025-01-01 10:00:00', sender_id: credentials.senderId, password: credentials.password, order_id: '880000000000', product_code: 'SPBFRE' };
+      const fields = {
+        rq_uuid: rqUuid,
+        rq_datetime: '2025-01-01 10:00:00',
+        sender_id: credentials.senderId,
+        password: credentials.password,
+        order_id: '880000000000',
+        product_code: 'SPBFRE',
+      };
       return new URLSearchParams({ ...fields, signature: espaySignature('inquiry', fields, credentials.signatureKey) }).toString();
     },
   };
 }
 
-async function cannon(name: string, url: string, credentials: Credentials, seconds: number, connections: number, expectSuccessCode: boolean): Promise<ServerFigures> {
+async function cannon(
+  name: string,
+  url: string,
+  credentials: Credentials,
+  seconds: number,
+  connections: number,
+  expectSuccessCode: boolean,
+): Promise<ServerFigures> {
   const factory = requestFactory(credentials);
   let unexpected = 0;
   const result = await autocannon({
@@ -97,11 +111,19 @@ async function cannon(name: string, url: string, credentials: Credentials, secon
 async function startPrism(): Promise<{ url: string; stop: () => Promise<void> }> {
   const port = await freePort();
   // Prism's CLI script run by this Node directly (no shell shim), so stopping the child stops Prism.
-  const main = join(dirname(createRequire(join(BENCH_DIR, 'package.json')).resolve('@stoplight/prism-cli/package.json')), 'dist', 'index.js');
-  const child = spawn(process.execPath, [main, 'mock', '-h', '127.0.0.1', '-p', String(port), join(REPO_DIR, 'specs', 'espay', 'openapi.yaml')], {
-    cwd: BENCH_DIR,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const main = join(
+    dirname(createRequire(join(BENCH_DIR, 'package.json')).resolve('@stoplight/prism-cli/package.json')),
+    'dist',
+    'index.js',
+  );
+  const child = spawn(
+    process.execPath,
+    [main, 'mock', '-h', '127.0.0.1', '-p', String(port), join(REPO_DIR, 'specs', 'espay', 'openapi.yaml')],
+    {
+      cwd: BENCH_DIR,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Prism did not start within 60 s: ${output.slice(-2000)}`)), 60_000);
@@ -122,7 +144,11 @@ async function startPrism(): Promise<{ url: string; stop: () => Promise<void> }>
   return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
 }
 
-export async function measureSandboxThroughput(options: { rounds: number; roundSeconds: number; connections: number }): Promise<ThroughputResult> {
+export async function measureSandboxThroughput(options: {
+  rounds: number;
+  roundSeconds: number;
+  connections: number;
+}): Promise<ThroughputResult> {
   const sandbox = await startNodeChild(SANDBOX_CHILD);
   const sandboxUrl = String(sandbox.hello['url']);
   const credentials = (sandbox.hello['credentials'] as { espay: Credentials }).espay;

@@ -86,7 +86,11 @@ export function median(values: number[]): number {
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs `work` with `concurrency` callers for `durationMs`; returns completed calls per second and failures. */
-export async function closedLoop(work: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<{ perSecond: number; done: number; failures: number; firstFailure?: unknown }> {
+export async function closedLoop(
+  work: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<{ perSecond: number; done: number; failures: number; firstFailure?: unknown }> {
   const started = performance.now();
   const until = started + durationMs;
   let done = 0;

@@ -47,14 +47,22 @@ export function loadSampleMessages(): { messages: Message[]; samples: number } {
   let samples = 0;
   for (const provider of ['espay', 'iak'] as const) {
     const dir = join(REPO_DIR, 'conformance', 'samples', provider);
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.sample.json')).sort()) {
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.sample.json'))
+      .sort()) {
       samples += 1;
-      const sample = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { messages: Array<{ contentType: string; component: string; raw: string; wire?: string }> };
+      const sample = JSON.parse(readFileSync(join(dir, name), 'utf8')) as {
+        messages: Array<{ contentType: string; component: string; raw: string; wire?: string }>;
+      };
       for (const m of sample.messages) {
         const text = m.wire ?? m.raw;
         const type = m.contentType.toLowerCase();
         try {
-          const data = type.includes('x-www-form-urlencoded') ? parseFormBody(text) : type.includes('xml') ? parseIakXml(text) : JSON.parse(text);
+          const data = type.includes('x-www-form-urlencoded')
+            ? parseFormBody(text)
+            : type.includes('xml')
+              ? parseIakXml(text)
+              : JSON.parse(text);
           messages.push({ provider, component: m.component, data });
         } catch {
           // A sample whose published text cannot be decoded is judged by the conformance check, not timed here.
@@ -65,7 +73,11 @@ export function loadSampleMessages(): { messages: Message[]; samples: number } {
   return { messages, samples };
 }
 
-export async function measureValidation(options: { compiledMs: number; runtimeMs: number; rounds: number }): Promise<ValidationResultFigures> {
+export async function measureValidation(options: {
+  compiledMs: number;
+  runtimeMs: number;
+  rounds: number;
+}): Promise<ValidationResultFigures> {
   const { messages, samples } = loadSampleMessages();
   if (messages.length === 0) throw new Error('no recorded samples found under conformance/samples');
   // The validators package builds its schema set in an internal module; the benchmark reuses it so that
@@ -132,7 +144,12 @@ export async function measureValidation(options: { compiledMs: number; runtimeMs
     runtimePerSecond,
     ratio,
     verdictsAgree,
-    precompiled: { messages: carried.length, perSecond: median(precompiledRounds), rootPerSecond: median(rootOnCarriedRounds), verdictsAgree: precompiledAgree },
+    precompiled: {
+      messages: carried.length,
+      perSecond: median(precompiledRounds),
+      rootPerSecond: median(rootOnCarriedRounds),
+      verdictsAgree: precompiledAgree,
+    },
     rounds: options.rounds,
   };
 }

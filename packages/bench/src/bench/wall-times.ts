@@ -17,7 +17,10 @@ export interface CommandTiming {
 /** pnpm as the benchmark was started (`pnpm bench` sets npm_execpath), else `npx -y pnpm@10`. */
 function pnpm(): { file: string; args: string[] } {
   const execpath = process.env['npm_execpath'];
-  if (execpath && /pnpm/.test(execpath)) return execpath.endsWith('.js') || execpath.endsWith('.cjs') ? { file: process.execPath, args: [execpath] } : { file: execpath, args: [] };
+  if (execpath && /pnpm/.test(execpath))
+    return execpath.endsWith('.js') || execpath.endsWith('.cjs')
+      ? { file: process.execPath, args: [execpath] }
+      : { file: execpath, args: [] };
   return { file: 'npx', args: ['-y', 'pnpm@10'] };
 }
 
@@ -25,7 +28,11 @@ export function run(args: string[], timeoutMs: number): Promise<CommandTiming> {
   const { file, args: prefix } = pnpm();
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(file, [...prefix, ...args], { cwd: REPO_DIR, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, [...prefix, ...args], {
+      cwd: REPO_DIR,
+      env: { ...process.env, FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const collect = (chunk: Buffer) => {
       output += chunk.toString('utf8');

@@ -6,10 +6,19 @@ import { assertIakFits, base, exchange, failure, type IakCallOptions, type IakCo
 import { buildCheckStatusBody, type IakCheckStatusInput } from './requests.js';
 import { billFields, type IakCheckStatusResult, type IakPaymentStatus, paymentFields, smallInt } from './results.js';
 
-const CHECKSTATUS: IakCommand = { operation: 'checkstatus', request: 'CheckStatusRequest', json: 'CheckStatusResponse', xml: 'CheckStatusResult' };
+const CHECKSTATUS: IakCommand = {
+  operation: 'checkstatus',
+  request: 'CheckStatusRequest',
+  json: 'CheckStatusResponse',
+  xml: 'CheckStatusResult',
+};
 
 /** checkStatus with a connection already checked (payAndConfirm polls with it). */
-export async function statusOf(c: IakConnectionInternals, input: IakCheckStatusInput, call: IakCallOptions | undefined): Promise<IakCheckStatusResult> {
+export async function statusOf(
+  c: IakConnectionInternals,
+  input: IakCheckStatusInput,
+  call: IakCallOptions | undefined,
+): Promise<IakCheckStatusResult> {
   const body = buildCheckStatusBody(c.credentials, input);
   const answer = await exchange(c, CHECKSTATUS, IAK_BILL_CHECK_PATH, body, call, true, { ref_id: input.refId });
   const status = smallInt(answer.data['status']);
@@ -32,7 +41,11 @@ export async function statusOf(c: IakConnectionInternals, input: IakCheckStatusI
  * `checkstatus`: the state of the payment of the inquiry with this ref_id. A failed or missing
  * payment is an answer (`outcome` `failed` / `not_found`), not an exception; a refused request throws.
  */
-export async function checkStatus(connection: IakConnection, input: IakCheckStatusInput, options?: IakCallOptions): Promise<IakCheckStatusResult> {
+export async function checkStatus(
+  connection: IakConnection,
+  input: IakCheckStatusInput,
+  options?: IakCallOptions,
+): Promise<IakCheckStatusResult> {
   return statusOf(connectionInternals(connection, 'iak.checkStatus'), input, options);
 }
 
@@ -45,7 +58,8 @@ export async function checkStatus(connection: IakConnection, input: IakCheckStat
  * so the payment is checked again rather than settled on a contradiction.
  */
 export function paymentStatus(code: string | null, rc: Classification, status: number | undefined): IakPaymentStatus | undefined {
-  const fromCode: IakPaymentStatus | undefined = code === '42' ? 'not_found' : status === undefined && rc.outcome === 'failed' ? undefined : rc.outcome;
+  const fromCode: IakPaymentStatus | undefined =
+    code === '42' ? 'not_found' : status === undefined && rc.outcome === 'failed' ? undefined : rc.outcome;
   if (status === undefined) return fromCode;
   let fromStatus: IakPaymentStatus;
   if (status === 0) fromStatus = 'not_found';

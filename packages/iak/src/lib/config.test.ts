@@ -7,7 +7,11 @@ const creds = { username: '081234567890', apiKey: 'k' };
 
 describe('client options', () => {
   it('uses the development host unless told otherwise (no real money by default)', () => {
-    expect(createIakClient(creds)).toMatchObject({ baseUrl: 'https://testpostpaid.mobilepulsa.net', environment: 'development', format: 'json' });
+    expect(createIakClient(creds)).toMatchObject({
+      baseUrl: 'https://testpostpaid.mobilepulsa.net',
+      environment: 'development',
+      format: 'json',
+    });
     expect(createIakClient({ ...creds, environment: 'production' }).baseUrl).toBe(IAK_BASE_URLS.production);
     expect(IAK_BASE_URLS.production).toBe('https://mobilepulsa.net');
   });

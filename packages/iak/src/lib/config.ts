@@ -4,7 +4,15 @@
  * Postpaid has only the two legacy mobilepulsa.net hosts: no iak.id/iak.dev host exists for
  * postpaid in any IAK source. The host decides the environment; the API keys differ per host.
  */
-import { type ClientValidation, clientValidation, type FetchLike, parseBaseUrl, type Logger, type RetryOptions, type ValidateMode } from '@billerkit/core';
+import {
+  type ClientValidation,
+  clientValidation,
+  type FetchLike,
+  parseBaseUrl,
+  type Logger,
+  type RetryOptions,
+  type ValidateMode,
+} from '@billerkit/core';
 import type { Agent as HttpAgent } from 'node:http';
 import type { ProviderValidators } from '@billerkit/validators';
 
@@ -94,7 +102,8 @@ export function resolveConfig(options: IakClientOptions, caller = 'createIakClie
   const username = requireText(options.username, 'username', caller);
   const apiKey = requireText(options.apiKey, 'apiKey', caller);
   const format = options.format ?? 'json';
-  if (format !== 'json' && format !== 'xml') throw new TypeError(`${caller}: format must be 'json' or 'xml', got ${JSON.stringify(format)}`);
+  if (format !== 'json' && format !== 'xml')
+    throw new TypeError(`${caller}: format must be 'json' or 'xml', got ${JSON.stringify(format)}`);
   const validation = clientValidation(caller, 'iak', options);
   let baseUrl: string;
   let environment: IakEnvironment | 'custom';

@@ -120,7 +120,9 @@ function described(value: unknown): string {
 export function connectionInternals(connection: unknown, caller = 'iak'): IakConnectionInternals {
   const internals = typeof connection === 'object' && connection !== null ? INTERNALS.get(connection) : undefined;
   if (internals === undefined) {
-    throw new TypeError(`${caller}: the first argument must be an IAK connection from createIakConnection ('@billerkit/iak'), got ${described(connection)}`);
+    throw new TypeError(
+      `${caller}: the first argument must be an IAK connection from createIakConnection ('@billerkit/iak'), got ${described(connection)}`,
+    );
   }
   return internals;
 }

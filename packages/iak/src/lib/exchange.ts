@@ -58,7 +58,11 @@ export function withContext<T>(c: IakConnectionInternals, res: TransportResponse
     return build();
   } catch (error) {
     if (error instanceof MalformedResponseError && error.rawBody === null) {
-      throw new MalformedResponseError({ ...errorContext(c, res), cause: error, message: `iak ${res.request.operation}: ${error.message}` });
+      throw new MalformedResponseError({
+        ...errorContext(c, res),
+        cause: error,
+        message: `iak ${res.request.operation}: ${error.message}`,
+      });
     }
     throw error;
   }
@@ -119,7 +123,11 @@ export async function exchange(
     });
   }
   if ((res.status < 200 || res.status > 299) && responseCode === null) {
-    throw new ProviderError({ ...errorContext(c, res), code: null, message: `iak ${operation}: HTTP ${res.status} without a response code` });
+    throw new ProviderError({
+      ...errorContext(c, res),
+      code: null,
+      message: `iak ${operation}: HTTP ${res.status} without a response code`,
+    });
   }
   if (validation && res.status >= 200 && res.status <= 299) {
     const xml = decoded.format === 'xml';
@@ -128,7 +136,16 @@ export async function exchange(
     // XML text carries no types, so the strict profile (the documented JSON types) cannot hold for
     // it; the tolerant profile's patches exist for exactly that, and XML answers use them.
     const profile = xml && validation.mode === 'strict' ? 'tolerant' : validation.mode;
-    validation.checkResponse({ provider: 'iak', component, mode: profile, data, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+    validation.checkResponse({
+      provider: 'iak',
+      component,
+      mode: profile,
+      data,
+      rawBody: res.body,
+      httpStatus: res.status,
+      request: res.request,
+      redactor,
+    });
   }
   return { res, parsed: decoded.parsed, data: decoded.data, responseCode, message };
 }
@@ -140,7 +157,13 @@ export function assertIakFits(c: IakConnectionInternals, answer: Answer, problem
 
 /** `price` must be `nominal` + `admin` (checked when all three are present). */
 export function priceProblems(fields: { price: bigint | undefined; nominal: bigint | undefined; admin: bigint | undefined }): string[] {
-  return sumProblems(['price', fields.price], [['nominal', fields.nominal], ['admin', fields.admin]]);
+  return sumProblems(
+    ['price', fields.price],
+    [
+      ['nominal', fields.nominal],
+      ['admin', fields.admin],
+    ],
+  );
 }
 
 /** The typed error of a classified answer. */

@@ -2,7 +2,16 @@
 import { classifyIak, echoProblems, errorFromClassification, MalformedResponseError } from '@billerkit/core';
 import { IAK_BILL_CHECK_PATH } from './config.js';
 import { connectionInternals, type IakConnection } from './connection.js';
-import { answerTrId, assertIakFits, errorContext, exchange, type IakCallOptions, type IakCommand, priceProblems, withContext } from './exchange.js';
+import {
+  answerTrId,
+  assertIakFits,
+  errorContext,
+  exchange,
+  type IakCallOptions,
+  type IakCommand,
+  priceProblems,
+  withContext,
+} from './exchange.js';
 import { buildInquiryBody, type IakInquiryInput } from './requests.js';
 import { billFields, type IakInquiryResult } from './results.js';
 
@@ -21,7 +30,11 @@ export async function inquiry(connection: IakConnection, input: IakInquiryInput,
     throw errorFromClassification(rc, {
       ...errorContext(c, answer.res),
       providerMessage: answer.message,
-      ...(rc.outcome === 'pending' ? { message: `iak inq-pasca ${rc.code}: inquiry did not complete (${answer.message ?? rc.meaning}); inquire again with a new ref_id` } : {}),
+      ...(rc.outcome === 'pending'
+        ? {
+            message: `iak inq-pasca ${rc.code}: inquiry did not complete (${answer.message ?? rc.meaning}); inquire again with a new ref_id`,
+          }
+        : {}),
     });
   }
   return withContext(c, answer.res, (): IakInquiryResult => {
@@ -29,7 +42,10 @@ export async function inquiry(connection: IakConnection, input: IakInquiryInput,
     const { trId, nominal, admin, price, sellingPrice } = fields;
     if (trId === undefined || nominal === undefined || admin === undefined || price === undefined || sellingPrice === undefined) {
       const missing = (['trId', 'nominal', 'admin', 'price', 'sellingPrice'] as const).filter((k) => fields[k] === undefined);
-      throw new MalformedResponseError({ ...errorContext(c, answer.res), message: `iak inq-pasca: successful inquiry without ${missing.join(', ')}` });
+      throw new MalformedResponseError({
+        ...errorContext(c, answer.res),
+        message: `iak inq-pasca: successful inquiry without ${missing.join(', ')}`,
+      });
     }
     const checkedTrId = answerTrId(c, answer.res, trId);
     // The answer must be about this inquiry (same ref_id, and hp/code when echoed), with a price that adds up.

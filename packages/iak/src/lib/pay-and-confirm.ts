@@ -69,7 +69,9 @@ export async function payAndConfirm(
       const answer = await payOnce(c, trId, { signal });
       // On the re-post, "already paid" means the first attempt was recorded after all: settle it by status.
       if (answer.outcome === 'failed' && rePost && answer.error.kind === 'already_paid') return { outcome: 'pending', value: answer };
-      return answer.outcome === 'failed' ? { outcome: 'failed', value: answer, error: answer.error } : { outcome: answer.outcome, value: answer };
+      return answer.outcome === 'failed'
+        ? { outcome: 'failed', value: answer, error: answer.error }
+        : { outcome: answer.outcome, value: answer };
     },
     async checkStatus({ signal }) {
       const status = await statusOf(c, { refId }, { signal });

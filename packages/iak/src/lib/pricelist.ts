@@ -14,7 +14,11 @@ const PRICELIST_PASCA: IakCommand = {
 };
 
 /** `pricelist-pasca`: products with admin fee and commission, optionally of one type. */
-export async function pricelist(connection: IakConnection, input: IakPricelistInput = {}, options?: IakCallOptions): Promise<IakPricelistResult> {
+export async function pricelist(
+  connection: IakConnection,
+  input: IakPricelistInput = {},
+  options?: IakCallOptions,
+): Promise<IakPricelistResult> {
   const c = connectionInternals(connection, 'iak.pricelist');
   const body = buildPricelistBody(c.credentials, input);
   const path = input.type === undefined ? IAK_PATHS.billCheck : IAK_PATHS.pricelist(input.type);
@@ -29,7 +33,8 @@ export async function pricelist(connection: IakConnection, input: IakPricelistIn
     ...base(answer),
     outcome: 'success' as const,
     products: entries.map((p, i) => {
-      if (!isRecord(p)) throw new MalformedResponseError({ ...errorContext(c, answer.res), message: `iak pricelist-pasca: pasca[${i}] is not an object` });
+      if (!isRecord(p))
+        throw new MalformedResponseError({ ...errorContext(c, answer.res), message: `iak pricelist-pasca: pasca[${i}] is not an object` });
       return productOf(p);
     }),
   }));

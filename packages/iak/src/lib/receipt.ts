@@ -68,7 +68,13 @@ function receiptError(res: TransportResponse, redactor: Redactor, xml: IakXmlCod
     data = decodeAnswer(res, redactor, xml).data;
   } catch (error) {
     if (res.status === 404) {
-      throw new ProviderError({ ...context(res, redactor), kind: 'not_found', code: null, cause: error, message: `iak download-receipt: HTTP 404, no receipt for this tr_id` });
+      throw new ProviderError({
+        ...context(res, redactor),
+        kind: 'not_found',
+        code: null,
+        cause: error,
+        message: `iak download-receipt: HTTP 404, no receipt for this tr_id`,
+      });
     }
     throw error;
   }
@@ -80,10 +86,18 @@ function receiptError(res: TransportResponse, redactor: Redactor, xml: IakXmlCod
       providerMessage: text(data['message']) ?? null,
     });
   }
-  throw new MalformedResponseError({ ...context(res, redactor), message: `iak download-receipt: HTTP ${res.status} without a receipt or a response code` });
+  throw new MalformedResponseError({
+    ...context(res, redactor),
+    message: `iak download-receipt: HTTP ${res.status} without a receipt or a response code`,
+  });
 }
 
-async function downloadReceipt(c: IakConnectionInternals, trId: string, format: IakReceiptFormat, call: IakCallOptions | undefined): Promise<IakReceipt> {
+async function downloadReceipt(
+  c: IakConnectionInternals,
+  trId: string,
+  format: IakReceiptFormat,
+  call: IakCallOptions | undefined,
+): Promise<IakReceipt> {
   const { redactor, xml } = c;
   const path = IAK_PATHS.receipt(trId) + (format === 'data' ? '/1' : '');
   const res = await c.transport.send({
@@ -111,7 +125,15 @@ async function downloadReceipt(c: IakConnectionInternals, trId: string, format: 
   if (res.status !== 200) return receiptError(res, redactor, xml);
   const decoded = decodeAnswer(res, redactor, xml);
   if (normaliseCode(decoded.data['response_code']) !== null) return receiptError(res, redactor, xml);
-  c.validation?.checkResponse({ provider: 'iak', component: 'ReceiptResponse', data: decoded.parsed, rawBody: res.body, httpStatus: res.status, request: res.request, redactor });
+  c.validation?.checkResponse({
+    provider: 'iak',
+    component: 'ReceiptResponse',
+    data: decoded.parsed,
+    rawBody: res.body,
+    httpStatus: res.status,
+    request: res.request,
+    redactor,
+  });
   const lines: Record<string, string> = {};
   for (const [label, value] of Object.entries(decoded.data)) {
     const line = text(value);
@@ -134,6 +156,7 @@ export async function receipt(connection: IakConnection, input: IakReceiptInput,
   if (typeof input !== 'object' || input === null) throw new TypeError('iak.receipt: input must be an object');
   const trId = normaliseTrId(input.trId, 'iak.receipt');
   const format = input.format ?? 'pdf';
-  if (format !== 'pdf' && format !== 'data') throw new TypeError(`iak.receipt: format must be 'pdf' or 'data', got ${JSON.stringify(format)}`);
+  if (format !== 'pdf' && format !== 'data')
+    throw new TypeError(`iak.receipt: format must be 'pdf' or 'data', got ${JSON.stringify(format)}`);
   return downloadReceipt(c, trId, format, options);
 }

@@ -95,7 +95,10 @@ describe('request bodies', () => {
       ['InqPascaRequest', buildInquiryBody(CREDS, { code: 'PLNPOSTPAID', hp: '530000000001', refId: '09128374655' })],
       ['InqPascaRequest', buildInquiryBody(CREDS, { code: 'SHOPEEPAY', hp: '082100000001', refId: 'R1', amount: rupiah(100000) })],
       ['InqPascaRequest', buildInquiryBody(CREDS, { code: 'PBBKOT.CIMAHI', hp: '329801092375999901', refId: 'R2', year: '2023' })],
-      ['InqPascaRequest', buildInquiryBody(CREDS, { code: 'ESAMSAT.JABAR', hp: '9658548523568701', refId: 'R3', nomorIdentitas: '0212502110170100' })],
+      [
+        'InqPascaRequest',
+        buildInquiryBody(CREDS, { code: 'ESAMSAT.JABAR', hp: '9658548523568701', refId: 'R3', nomorIdentitas: '0212502110170100' }),
+      ],
       ['InqPascaRequest', buildInquiryBody(CREDS, { code: 'BPJS', hp: '8801234560001', refId: 'R4', month: 2 })],
       ['PayPascaRequest', buildPayBody(CREDS, { trId: 9732792 })],
       ['CheckStatusRequest', buildCheckStatusBody(CREDS, { refId: 'R1' })],
@@ -107,7 +110,9 @@ describe('request bodies', () => {
       expect(validate('iak', 'BillCheckRequest', 'strict', body).valid).toBe(true);
     }
     // The spec's rules bite: PBB without a year fails.
-    expect(validate('iak', 'InqPascaRequest', 'strict', buildInquiryBody(CREDS, { code: 'PBBKOT.CIMAHI', hp: '1', refId: 'R' })).valid).toBe(false);
+    expect(
+      validate('iak', 'InqPascaRequest', 'strict', buildInquiryBody(CREDS, { code: 'PBBKOT.CIMAHI', hp: '1', refId: 'R' })).valid,
+    ).toBe(false);
   });
 });
 

@@ -76,7 +76,8 @@ export function normaliseTrId(value: unknown, caller: string): string {
   if (typeof value === 'string') text = value;
   else if (typeof value === 'bigint') text = value.toString();
   else if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${caller}: trId ${value} is not a safe non-negative integer; pass it as a string`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new TypeError(`${caller}: trId ${value} is not a safe non-negative integer; pass it as a string`);
     text = String(value);
   } else throw new TypeError(`${caller}: trId must be a string, number or bigint, got ${value === null ? 'null' : typeof value}`);
   if (text.length === 0) throw new TypeError(`${caller}: trId must not be empty`);
@@ -159,11 +160,13 @@ export function buildPricelistBody(credentials: IakCredentials, input: IakPricel
   if (input.type !== undefined) token(input.type, 'type', caller);
   const body: IakJsonBody = { commands: 'pricelist-pasca', username: credentials.username };
   if (input.status !== undefined) {
-    if (!PRICELIST_STATUSES.includes(input.status)) throw new TypeError(`${caller}: status must be one of ${PRICELIST_STATUSES.join(', ')}`);
+    if (!PRICELIST_STATUSES.includes(input.status))
+      throw new TypeError(`${caller}: status must be one of ${PRICELIST_STATUSES.join(', ')}`);
     body['status'] = input.status;
   }
   if (input.province !== undefined) {
-    if (typeof input.province !== 'string' || input.province.length === 0) throw new TypeError(`${caller}: province must be a non-empty string`);
+    if (typeof input.province !== 'string' || input.province.length === 0)
+      throw new TypeError(`${caller}: province must be a non-empty string`);
     body['province'] = input.province;
   }
   body['sign'] = iakSign(credentials.username, credentials.apiKey, IAK_SIGN_EXTRA.pricelist);

@@ -53,7 +53,15 @@ describe('amounts from IAK samples, in sen', () => {
 
     const pdam = billFields(json('pdam-inquiry-response.json'));
     expect(pdam.bills).toEqual([
-      { period: '201412', amount: 2_724_000n, admin: undefined, penalty: 750_000n, misc: 75_000n, total: undefined, raw: expect.any(Object) },
+      {
+        period: '201412',
+        amount: 2_724_000n,
+        admin: undefined,
+        penalty: 750_000n,
+        misc: 75_000n,
+        total: undefined,
+        raw: expect.any(Object),
+      },
     ]);
     // nominal = penalty + bill_amount + misc_amount in IAK's sample.
     const b = pdam.bills[0]!;
@@ -91,7 +99,12 @@ describe('amounts from IAK samples, in sen', () => {
   });
 
   it('gives identical typed fields for a JSON answer and its XML rendering', () => {
-    for (const name of ['pln-payment-response.json', 'checkstatus-success-response.json', 'pdam-inquiry-response.json', 'telkom-inquiry-response.json']) {
+    for (const name of [
+      'pln-payment-response.json',
+      'checkstatus-success-response.json',
+      'pdam-inquiry-response.json',
+      'telkom-inquiry-response.json',
+    ]) {
       const data = json(name);
       const viaXml = (parseIakXml(buildIakXml({ data })) as { data: WireData }).data;
       const strip = (d: WireData) => {
@@ -142,7 +155,7 @@ describe('payment status of a checkstatus answer', () => {
     expect(paymentStatus(code, classifyIak(code), status)).toBe(expected);
   });
 
-  it('agrees with IAK\'s four published checkstatus samples', () => {
+  it("agrees with IAK's four published checkstatus samples", () => {
     const samples: [string, string][] = [
       ['checkstatus-success-response.json', 'success'],
       ['checkstatus-pending-response.json', 'pending'],

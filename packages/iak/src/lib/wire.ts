@@ -83,7 +83,11 @@ export function decodeAnswer(res: TransportResponse, redactor: Redactor, xml: Ia
       parsed = xml.parse(res.body);
     } catch (error) {
       if (!xml.isMalformed(error)) throw error;
-      throw new MalformedResponseError({ ...common, cause: error, message: `${op}: body is not a valid <mp> document (HTTP ${res.status}): ${error.message}` });
+      throw new MalformedResponseError({
+        ...common,
+        cause: error,
+        message: `${op}: body is not a valid <mp> document (HTTP ${res.status}): ${error.message}`,
+      });
     }
   } else {
     format = 'json';

@@ -98,7 +98,9 @@ function bill(inq: Inquiry) {
 }
 
 function signOk(req: FakeRequest, extra: unknown): boolean {
-  return typeof req.body['sign'] === 'string' && typeof extra === 'string' && verifyIakSign(FAKE_USERNAME, FAKE_API_KEY, extra, req.body['sign']);
+  return (
+    typeof req.body['sign'] === 'string' && typeof extra === 'string' && verifyIakSign(FAKE_USERNAME, FAKE_API_KEY, extra, req.body['sign'])
+  );
 }
 
 const INVALID_SIGNATURE = { data: { response_code: '100', message: 'INVALID SIGNATURE' } };
@@ -157,7 +159,9 @@ export function createDefaults(): Record<string, Handler> {
         case 'pending':
           return { data: { ...common, status: 3, response_code: '39', message: 'PENDING / TRANSAKSI SEDANG DIPROSES' } };
         case 'failed':
-          return { data: { ...common, datetime: '20210316174828', noref: '', status: 2, response_code: '37', message: 'PEMBAYARAN GAGAL' } };
+          return {
+            data: { ...common, datetime: '20210316174828', noref: '', status: 2, response_code: '37', message: 'PEMBAYARAN GAGAL' },
+          };
         case 'paid':
           return {
             data: { ...common, datetime: '20180803171608', noref: '1609626', status: 1, response_code: '00', message: 'PAYMENT SUCCESS' },
@@ -186,7 +190,13 @@ export function createDefaults(): Record<string, Handler> {
       if (inq?.state !== 'paid') return { format: 'xml', data: { response_code: '06', message: 'INQUIRY ID NOT FOUND' } };
       return {
         format: 'json',
-        data: { HEADER: 'STRUK PEMBAYARAN PLN', 'NO. RESI': String(inq.trId), 'ID PELANGGAN': inq.hp, 'JUMLAH TAGIHAN': 'Rp 300.000', ADMIN: 'Rp 2.500' },
+        data: {
+          HEADER: 'STRUK PEMBAYARAN PLN',
+          'NO. RESI': String(inq.trId),
+          'ID PELANGGAN': inq.hp,
+          'JUMLAH TAGIHAN': 'Rp 300.000',
+          ADMIN: 'Rp 2.500',
+        },
       };
     },
   };
@@ -255,7 +265,9 @@ export async function startFakeIak(): Promise<FakeIak> {
       try {
         body = (format === 'xml' ? parseIakXml(raw, { form: 'request' }) : JSON.parse(raw)) as Record<string, unknown>;
       } catch {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { response_code: '107', message: 'XML FORMAT ERROR' }, meta: [] }));
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ data: { response_code: '107', message: 'XML FORMAT ERROR' }, meta: [] }));
         return;
       }
     }

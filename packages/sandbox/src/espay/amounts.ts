@@ -35,7 +35,8 @@ export function parseRequestAmount(text: unknown): bigint | undefined {
 }
 
 export function rupiah(whole: number | bigint): bigint {
-  if (typeof whole === 'number' && !Number.isSafeInteger(whole)) throw new TypeError(`espay amounts: ${whole} is not a whole number of rupiah`);
+  if (typeof whole === 'number' && !Number.isSafeInteger(whole))
+    throw new TypeError(`espay amounts: ${whole} is not a whole number of rupiah`);
   return BigInt(whole) * SEN_PER_RUPIAH;
 }
 

@@ -29,7 +29,11 @@ afterAll(async () => {
 });
 
 const ALL = Object.values(PATHS);
-const SECRETS = () => [sandbox.credentials.espay.password, sandbox.credentials.espay.signatureKey, sandbox.credentials.espay.basicAuth.password];
+const SECRETS = () => [
+  sandbox.credentials.espay.password,
+  sandbox.credentials.espay.signatureKey,
+  sandbox.credentials.espay.basicAuth.password,
+];
 
 function expectNoSecrets(text: string) {
   for (const secret of SECRETS()) expect(text).not.toContain(secret);
@@ -44,18 +48,21 @@ describe('Basic authentication', () => {
     ['no colon', { authorization: `Basic ${Buffer.from('espay-test').toString('base64')}` }],
     ['garbage', { authorization: 'Basic !!!!' }],
   ];
-  it.each(ALL.flatMap((path) => cases.map(([name, headers]) => [path, name, headers] as const)))('%s, %s → 401', async (path, _name, headers) => {
-    const response = await fetch(`${sandbox.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-      body: new URLSearchParams(client.balanceFields()).toString(),
-    });
-    const text = await response.text();
-    expect(response.status).toBe(401);
-    expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-    expect(JSON.parse(text)).toEqual({ error_code: '401', error_desc: 'Unauthorized' });
-    client.checks.push(checkContract(path, 401, JSON.parse(text)));
-  });
+  it.each(ALL.flatMap((path) => cases.map(([name, headers]) => [path, name, headers] as const)))(
+    '%s, %s → 401',
+    async (path, _name, headers) => {
+      const response = await fetch(`${sandbox.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: new URLSearchParams(client.balanceFields()).toString(),
+      });
+      const text = await response.text();
+      expect(response.status).toBe(401);
+      expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+      expect(JSON.parse(text)).toEqual({ error_code: '401', error_desc: 'Unauthorized' });
+      client.checks.push(checkContract(path, 401, JSON.parse(text)));
+    },
+  );
 
   it('a wrong Basic password is refused before anything else is looked at (no rq_uuid is used up)', async () => {
     const fields = client.balanceFields();
@@ -162,7 +169,19 @@ describe('malformed form bodies', () => {
   });
 
   it('never answers 5xx or hangs, whatever the form holds (property)', async () => {
-    const field = fc.constantFrom('rq_uuid', 'rq_datetime', 'sender_id', 'password', 'order_id', 'product_code', 'amount', 'signature', 'ref_id', 'data', 'x');
+    const field = fc.constantFrom(
+      'rq_uuid',
+      'rq_datetime',
+      'sender_id',
+      'password',
+      'order_id',
+      'product_code',
+      'amount',
+      'signature',
+      'ref_id',
+      'data',
+      'x',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...ALL),
@@ -257,7 +276,9 @@ describe('transport limits', () => {
       const started = Date.now();
       const outcome = await new Promise<string>((resolve) => {
         const socket = connect(slow.port, '127.0.0.1', () => {
-          socket.write(`POST ${PATHS.balance} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nrq_uuid=1`);
+          socket.write(
+            `POST ${PATHS.balance} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nrq_uuid=1`,
+          );
         });
         let data = '';
         socket.on('data', (chunk) => {

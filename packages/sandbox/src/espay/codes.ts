@@ -16,7 +16,13 @@ export interface EspayAnswerCode {
   kind: ErrorKind | null;
 }
 
-function code(code: string, desc: string, origin: EspayAnswerCode['origin'], outcome: EspayAnswerCode['outcome'], kind: ErrorKind | null): EspayAnswerCode {
+function code(
+  code: string,
+  desc: string,
+  origin: EspayAnswerCode['origin'],
+  outcome: EspayAnswerCode['outcome'],
+  kind: ErrorKind | null,
+): EspayAnswerCode {
   return Object.freeze({ code, desc, origin, outcome, kind });
 }
 

@@ -159,19 +159,38 @@ export class EspayTestClient {
     const fields: Record<string, string> = { ...this.base(), order_id: orderId, product_code: productCode, amount, ...extra };
     const signature = espaySignature(
       'payment',
-      { sender_id: fields['sender_id'] as string, order_id: orderId, product_code: productCode, amount, rq_uuid: fields['rq_uuid'] as string },
+      {
+        sender_id: fields['sender_id'] as string,
+        order_id: orderId,
+        product_code: productCode,
+        amount,
+        rq_uuid: fields['rq_uuid'] as string,
+      },
       this.creds.signatureKey,
     );
     return { ...fields, signature };
   }
 
-  payment(orderId: string, productCode: string, amount: string, extra: Record<string, string> = {}, options: PostOptions = {}): Promise<Answer> {
+  payment(
+    orderId: string,
+    productCode: string,
+    amount: string,
+    extra: Record<string, string> = {},
+    options: PostOptions = {},
+  ): Promise<Answer> {
     return this.post(PATHS.payment, this.paymentFields(orderId, productCode, amount, extra), options);
   }
 
   statusFields(refId: string): Record<string, string> {
     const fields: Record<string, string> = { ...this.base(), ref_id: refId };
-    return { ...fields, signature: espaySignature('status', { sender_id: fields['sender_id'] as string, ref_id: refId, rq_uuid: fields['rq_uuid'] as string }, this.creds.signatureKey) };
+    return {
+      ...fields,
+      signature: espaySignature(
+        'status',
+        { sender_id: fields['sender_id'] as string, ref_id: refId, rq_uuid: fields['rq_uuid'] as string },
+        this.creds.signatureKey,
+      ),
+    };
   }
 
   status(refId: string, options: PostOptions = {}): Promise<Answer> {
@@ -180,7 +199,14 @@ export class EspayTestClient {
 
   balanceFields(rqUuid?: string): Record<string, string> {
     const fields = this.base(rqUuid);
-    return { ...fields, signature: espaySignature('balance', { sender_id: fields['sender_id'] as string, rq_uuid: fields['rq_uuid'] as string }, this.creds.signatureKey) };
+    return {
+      ...fields,
+      signature: espaySignature(
+        'balance',
+        { sender_id: fields['sender_id'] as string, rq_uuid: fields['rq_uuid'] as string },
+        this.creds.signatureKey,
+      ),
+    };
   }
 
   balance(options: PostOptions = {}): Promise<Answer> {
@@ -192,7 +218,11 @@ export class EspayTestClient {
   }
 
   /** Inquiry, then a payment of exactly the inquiry's amount echoing its data, as the docs prescribe. */
-  async inquireAndPay(orderId: string, productCode: string, inquiryExtra: Record<string, string> = {}): Promise<{ inquiry: Answer; payment: Answer }> {
+  async inquireAndPay(
+    orderId: string,
+    productCode: string,
+    inquiryExtra: Record<string, string> = {},
+  ): Promise<{ inquiry: Answer; payment: Answer }> {
     const inquiry = await this.inquiry(orderId, productCode, inquiryExtra);
     if (inquiry.body?.error_code !== '0000') throw new Error(`inquiry for ${orderId} answered ${inquiry.text}`);
     const payment = await this.payment(orderId, productCode, inquiry.body.amount, { data: JSON.stringify(inquiry.body.data) });

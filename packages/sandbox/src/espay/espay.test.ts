@@ -36,7 +36,14 @@ afterAll(async () => {
 });
 
 /** One product per data shape, so every `data` builder meets the spec. */
-const BY_SCHEMA = [...new Map(espayProducts.filter((p) => p.inquiry).reverse().map((p) => [p.dataSchema ?? 'none', p])).values()];
+const BY_SCHEMA = [
+  ...new Map(
+    espayProducts
+      .filter((p) => p.inquiry)
+      .reverse()
+      .map((p) => [p.dataSchema ?? 'none', p]),
+  ).values(),
+];
 const PAYMENT_ONLY = espayProducts.filter((p) => !p.inquiry);
 
 const topupExtra = (code: string): Record<string, string> =>
@@ -59,7 +66,14 @@ describe('inquiry → payment for every data shape', () => {
     expect(payment.body.ref_id).toMatch(/^TX[0-9]{12}$/);
     expect(sandbox.balances().espay).toBe(INITIAL - BigInt(body.amount));
     expect(sandbox.transactions()).toEqual([
-      expect.objectContaining({ provider: 'espay', ref: payment.body.ref_id, customer: '081234000001', productCode: code, amountMinor: body.amount, status: 'success' }),
+      expect.objectContaining({
+        provider: 'espay',
+        ref: payment.body.ref_id,
+        customer: '081234000001',
+        productCode: code,
+        amountMinor: body.amount,
+        status: 'success',
+      }),
     ]);
   });
 
@@ -131,7 +145,8 @@ describe('the Espay test order table', () => {
       expect(row).toContain(`| ${order.title} |`);
       expect(row).toContain(order.description);
     }
-    for (const c of Object.values(CODES)) expect(readme).toMatch(new RegExp(`\\| \`${c.code}\` \\| ${c.desc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    for (const c of Object.values(CODES))
+      expect(readme).toMatch(new RegExp(`\\| \`${c.code}\` \\| ${c.desc.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
   });
 
   it.each(ESPAY_TEST_ORDERS.map((o) => [o.orderId, o.title, o] as const))('%s %s (bill product)', async (orderId, _title, order) => {
@@ -316,7 +331,11 @@ describe('provider checks', () => {
 
 describe('provider states (POST /__sandbox/state)', () => {
   const state = async (body: unknown) => {
-    const response = await fetch(`${sandbox.url}/__sandbox/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${sandbox.url}/__sandbox/state`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
 
@@ -328,9 +347,17 @@ describe('provider states (POST /__sandbox/state)', () => {
   });
 
   it('pre-creates a transaction for gettransactioninfo', async () => {
-    const made = await state({ provider: 'espay', state: 'transaction', params: { ref_id: 'TX20190918155254952', order_id: '0888666777', product_code: 'SPBFRE', amount: '12540000', status: 'pending' } });
+    const made = await state({
+      provider: 'espay',
+      state: 'transaction',
+      params: { ref_id: 'TX20190918155254952', order_id: '0888666777', product_code: 'SPBFRE', amount: '12540000', status: 'pending' },
+    });
     expect(made.body).toMatchObject({ ref_id: 'TX20190918155254952' });
-    expect((await client.status('TX20190918155254952')).body).toMatchObject({ error_code: '0000', error_desc: 'Inproses', amount: '12540000' });
+    expect((await client.status('TX20190918155254952')).body).toMatchObject({
+      error_code: '0000',
+      error_desc: 'Inproses',
+      amount: '12540000',
+    });
     expect((await client.status('TX20190918155254952')).body).toMatchObject({ error_code: '0000', error_desc: 'Success' });
   });
 
@@ -356,9 +383,14 @@ describe('provider states (POST /__sandbox/state)', () => {
   });
 
   it('refuses unknown states and bad params with 400, naming the problem', async () => {
-    expect(await state({ provider: 'espay', state: 'nope' })).toMatchObject({ status: 400, body: { error: expect.stringContaining('unknown espay state') } });
+    expect(await state({ provider: 'espay', state: 'nope' })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('unknown espay state') },
+    });
     expect(await state({ provider: 'espay', state: 'balance', params: { balanceMinor: '-5' } })).toMatchObject({ status: 400 });
-    expect(await state({ provider: 'espay', state: 'inquiry', params: { order_id: '1', product_code: 'NOSUCH' } })).toMatchObject({ status: 400 });
+    expect(await state({ provider: 'espay', state: 'inquiry', params: { order_id: '1', product_code: 'NOSUCH' } })).toMatchObject({
+      status: 400,
+    });
     expect(await state({ provider: 'paypal', state: 'reset' })).toMatchObject({ status: 400 });
   });
 });

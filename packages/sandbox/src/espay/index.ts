@@ -11,15 +11,7 @@ import type { ProviderContext, SandboxRequest, SandboxResponse } from '../types.
 import { parseImpliedDecimals, toImpliedDecimals } from './amounts.js';
 import { buildBill, findProduct } from './bills.js';
 import { CODES } from './codes.js';
-import {
-  type Accepted,
-  balance,
-  inquiry,
-  type OperationEnv,
-  payment,
-  registeredProductsAnswer,
-  transactionInfo,
-} from './operations.js';
+import { type Accepted, balance, inquiry, type OperationEnv, payment, registeredProductsAnswer, transactionInfo } from './operations.js';
 import { EspayStore, type EspayStoreSnapshot, type EspayTransaction } from './store.js';
 import type { EspayInquiryOutcome, EspayPaymentOutcome } from './test-orders.js';
 import { errorAnswer, espayJson } from './wire.js';
@@ -120,7 +112,8 @@ function describeIssues(component: string, fields: Record<string, string>, issue
   if (missing.length) parts.push(`missing ${[...new Set(missing)].join(', ')}`);
   if (invalid.length) parts.push(`invalid ${[...new Set(invalid)].join(', ')}`);
   if (unknown.length) parts.push(`unknown field ${unknown.map((n) => n.slice(0, 32)).join(', ')}`);
-  if (!parts.length && fields['data'] !== undefined && fields['additional_data'] !== undefined) parts.push('send data or additional_data, not both');
+  if (!parts.length && fields['data'] !== undefined && fields['additional_data'] !== undefined)
+    parts.push('send data or additional_data, not both');
   if (!parts.length) parts.push('fields do not match the contract');
   return `Invalid request: ${parts.join('; ')}`;
 }
@@ -155,13 +148,26 @@ function stringParam(params: Record<string, unknown>, name: string, required = t
 function minorParam(params: Record<string, unknown>, name: string, required = true): bigint | undefined {
   const value = params[name];
   if (value === undefined && !required) return undefined;
-  const parsed = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : parseImpliedDecimals(value);
-  if (parsed === undefined || parsed < 0n) throw new SandboxStateError(`params.${name} must be a non-negative amount in sen (digit string)`);
+  const parsed =
+    typeof value === 'bigint'
+      ? value
+      : typeof value === 'number' && Number.isSafeInteger(value)
+        ? BigInt(value)
+        : parseImpliedDecimals(value);
+  if (parsed === undefined || parsed < 0n)
+    throw new SandboxStateError(`params.${name} must be a non-negative amount in sen (digit string)`);
   return parsed;
 }
 
 const INQUIRY_OUTCOMES: readonly EspayInquiryOutcome[] = ['bill', 'suspect', 'product-denied', 'not-found', 'already-paid'];
-const PAYMENT_OUTCOMES: readonly EspayPaymentOutcome[] = ['success', 'pending-then-success', 'pending-then-failed', 'failed', 'suspect', 'insufficient-balance'];
+const PAYMENT_OUTCOMES: readonly EspayPaymentOutcome[] = [
+  'success',
+  'pending-then-success',
+  'pending-then-failed',
+  'failed',
+  'suspect',
+  'insufficient-balance',
+];
 
 /** Named provider states for contract tests (`POST /__sandbox/state`); see the README for the list. */
 export const ESPAY_STATES = ['reset', 'balance', 'inquiry', 'transaction', 'force', 'rq-uuid-used'] as const;
@@ -193,28 +199,45 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
 
   const run = (op: OperationDef, request: SandboxRequest, now: Date): SandboxResponse => {
     if (request.method !== 'POST') {
-      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: 'Method not allowed; use POST' }, 405, { allow: 'POST' });
+      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: 'Method not allowed; use POST' }, 405, {
+        allow: 'POST',
+      });
     }
     const basic = parseBasicAuth(request.headers.authorization);
-    const basicOk = basic !== undefined && sameSecret(basic.username, credentials.basicAuth.username) && sameSecret(basic.password, credentials.basicAuth.password);
+    const basicOk =
+      basic !== undefined &&
+      sameSecret(basic.username, credentials.basicAuth.username) &&
+      sameSecret(basic.password, credentials.basicAuth.password);
     if (!basicOk) {
       return espayJson(401, { error_code: '401', error_desc: 'Unauthorized' }, { 'www-authenticate': REALM });
     }
     if (mediaType(request.headers['content-type']) !== 'application/x-www-form-urlencoded') {
-      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: 'Invalid request: Content-Type must be application/x-www-form-urlencoded' });
+      return errorAnswer({
+        rqUuid: undefined,
+        at: now,
+        code: CODES.invalidRequest,
+        message: 'Invalid request: Content-Type must be application/x-www-form-urlencoded',
+      });
     }
     const shape = formShape(request.body);
-    if (!shape.ok) return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: the form ${shape.reason}` });
+    if (!shape.ok)
+      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: the form ${shape.reason}` });
     const fields = parseFormBody(request.body.toString('utf8'));
     // Checked before anything echoes a field back.
     const unsafe = fieldsWithUnsafeCharacters(fields, JSON_TEXT_FIELDS);
     if (unsafe.length > 0) {
-      return errorAnswer({ rqUuid: undefined, at: now, code: CODES.invalidRequest, message: `Invalid request: control or bidirectional characters in ${unsafe.join(', ')}` });
+      return errorAnswer({
+        rqUuid: undefined,
+        at: now,
+        code: CODES.invalidRequest,
+        message: `Invalid request: control or bidirectional characters in ${unsafe.join(', ')}`,
+      });
     }
     const envelope = { rqUuid: fields['rq_uuid'], orderId: fields['order_id'], at: now };
     // Authentication before any schema work: only a caller holding the credentials gets the costlier checks.
     const absent = ['sender_id', 'password'].filter((name) => fields[name] === undefined);
-    if (absent.length > 0) return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: missing ${absent.join(', ')}` });
+    if (absent.length > 0)
+      return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: missing ${absent.join(', ')}` });
     if (!sameSecret(fields['sender_id'] ?? '', credentials.senderId) || !sameSecret(fields['password'] ?? '', credentials.password)) {
       return errorAnswer({ ...envelope, code: CODES.invalidCredentials });
     }
@@ -233,7 +256,11 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
       const freshness = espayRqDatetimeFreshness(fields['rq_datetime'], now.getTime(), rqDatetimeWindowMs);
       if (freshness !== 'fresh') {
         const minutes = rqDatetimeWindowMs / 60_000;
-        return errorAnswer({ ...envelope, code: CODES.invalidRequest, message: `Invalid request: rq_datetime is ${freshness === 'invalid' ? 'no valid date' : `more than ${minutes} minutes ${freshness === 'stale' ? 'old' : 'ahead'}`}` });
+        return errorAnswer({
+          ...envelope,
+          code: CODES.invalidRequest,
+          message: `Invalid request: rq_datetime is ${freshness === 'invalid' ? 'no valid date' : `more than ${minutes} minutes ${freshness === 'stale' ? 'old' : 'ahead'}`}`,
+        });
       }
     }
     const rqUuid = fields['rq_uuid'] as string;
@@ -270,7 +297,8 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
         if (!findProduct(productCode)) throw new SandboxStateError(`unknown product_code ${JSON.stringify(productCode)}`);
         const amountMinor = minorParam(params, 'amount') as bigint;
         const status = params['status'] ?? 'success';
-        if (status !== 'success' && status !== 'pending' && status !== 'failed') throw new SandboxStateError('params.status must be success, pending or failed');
+        if (status !== 'success' && status !== 'pending' && status !== 'failed')
+          throw new SandboxStateError('params.status must be success, pending or failed');
         const settleTo = params['settleTo'] ?? 'success';
         if (settleTo !== 'success' && settleTo !== 'failed') throw new SandboxStateError('params.settleTo must be success or failed');
         const refId = stringParam(params, 'ref_id', false) ?? ctx.ids.next('TX');
@@ -298,7 +326,8 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
         const orderId = stringParam(params, 'order_id') as string;
         const inquiryOutcome = params['inquiry'];
         const paymentOutcome = params['payment'];
-        if (inquiryOutcome === undefined && paymentOutcome === undefined) throw new SandboxStateError('params needs inquiry and/or payment');
+        if (inquiryOutcome === undefined && paymentOutcome === undefined)
+          throw new SandboxStateError('params needs inquiry and/or payment');
         if (inquiryOutcome !== undefined && !INQUIRY_OUTCOMES.includes(inquiryOutcome as EspayInquiryOutcome)) {
           throw new SandboxStateError(`params.inquiry must be one of ${INQUIRY_OUTCOMES.join(', ')}`);
         }
@@ -345,7 +374,10 @@ export function createEspayProvider(ctx: ProviderContext, options: EspayProvider
     restore: (snapshot) => store.restore(snapshot),
     setState,
     bodyTooLarge(_request, maxBytes) {
-      return errorAnswer({ rqUuid: undefined, at: safeNow(), code: CODES.invalidRequest, message: `Invalid request: body larger than ${maxBytes} bytes` }, 413);
+      return errorAnswer(
+        { rqUuid: undefined, at: safeNow(), code: CODES.invalidRequest, message: `Invalid request: body larger than ${maxBytes} bytes` },
+        413,
+      );
     },
     internalError(request) {
       // Unknown outcome: 9999 (suspect) is the one answer that tells a client to check before paying again.

@@ -20,7 +20,13 @@ export interface OperationEnv {
 }
 
 function fail(req: Accepted, code: EspayAnswerCode, message?: string): SandboxResponse {
-  return errorAnswer({ rqUuid: req.rqUuid, orderId: req.fields['order_id'], at: req.now, code, ...(message === undefined ? {} : { message }) });
+  return errorAnswer({
+    rqUuid: req.rqUuid,
+    orderId: req.fields['order_id'],
+    at: req.now,
+    code,
+    ...(message === undefined ? {} : { message }),
+  });
 }
 
 function inquiryOutcome(store: EspayStore, orderId: string) {

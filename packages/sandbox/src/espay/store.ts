@@ -168,7 +168,12 @@ export class EspayStore {
     return {
       balanceMinor: this.balanceMinor.toString(),
       usedUuids: [...this.usedUuids].map(([id, at]) => [id, at.toISOString()]),
-      transactions: [...this.byRef.values()].map((t) => ({ ...t, amountMinor: t.amountMinor.toString(), createdAt: t.createdAt.toISOString(), updatedAt: t.updatedAt.toISOString() })),
+      transactions: [...this.byRef.values()].map((t) => ({
+        ...t,
+        amountMinor: t.amountMinor.toString(),
+        createdAt: t.createdAt.toISOString(),
+        updatedAt: t.updatedAt.toISOString(),
+      })),
     };
   }
 
@@ -177,7 +182,12 @@ export class EspayStore {
     this.balanceMinor = BigInt(snapshot.balanceMinor);
     for (const [id, at] of snapshot.usedUuids) this.usedUuids.set(id, new Date(at));
     for (const t of snapshot.transactions) {
-      this.byRef.set(t.refId, { ...t, amountMinor: BigInt(t.amountMinor), createdAt: new Date(t.createdAt), updatedAt: new Date(t.updatedAt) });
+      this.byRef.set(t.refId, {
+        ...t,
+        amountMinor: BigInt(t.amountMinor),
+        createdAt: new Date(t.createdAt),
+        updatedAt: new Date(t.updatedAt),
+      });
     }
   }
 

@@ -48,7 +48,8 @@ export const ESPAY_TEST_ORDERS: readonly EspayTestOrder[] = Object.freeze([
     payment: 'pending-then-success',
     billRupiah: BILL,
     customerName: 'BILLERKIT PENDING OK',
-    description: 'Payment answers `0000` Inproses with a ref_id; gettransactioninfo says Inproses until the transaction settles, then Success.',
+    description:
+      'Payment answers `0000` Inproses with a ref_id; gettransactioninfo says Inproses until the transaction settles, then Success.',
   },
   {
     orderId: '880000000011',

@@ -52,7 +52,8 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
       expectRefused(answer, 'body');
     }
     // IAK's own PBB sample request (missing comma, trailing comma) is invalid JSON too.
-    const pbb = '{\n  "commands" : "inq-pasca",\n  "username" : "123123123",\n  "code" : "PBBKOT.CIMAHI",\n  "hp" : "329801092375999901",\n  "ref_id" : "978994691278",\n  "sign" : "6c6a046a14c444e44cfab5e4bbb01b01"\n  "year" : "2023",\n}';
+    const pbb =
+      '{\n  "commands" : "inq-pasca",\n  "username" : "123123123",\n  "code" : "PBBKOT.CIMAHI",\n  "hp" : "329801092375999901",\n  "ref_id" : "978994691278",\n  "sign" : "6c6a046a14c444e44cfab5e4bbb01b01"\n  "year" : "2023",\n}';
     expectRefused(await call(server.url, PATH, { body: pbb }), 'body');
   });
 
@@ -115,14 +116,20 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
     const { data } = await post(server.url, { ...checkStatus('user01'), username: other, sign: iakSign(other, API_KEY, 'cs') });
     expect(data).toEqual({ response_code: '100', message: 'INVALID SIGNATURE' });
     // Authentication comes before the contract check: a username that is no phone number at all is just wrong.
-    expect((await post(server.url, { ...checkStatus('user02'), username: 'admin' })).data).toEqual({ response_code: '100', message: 'INVALID SIGNATURE' });
+    expect((await post(server.url, { ...checkStatus('user02'), username: 'admin' })).data).toEqual({
+      response_code: '100',
+      message: 'INVALID SIGNATURE',
+    });
   });
 
   it('missing fields of each command are refused with error_details naming them', async () => {
     const cases: Array<[Body, string]> = [
       [{ commands: 'inq-pasca', username: USERNAME, code: 'PLNPOSTPAID', ref_id: 'm1', sign: iakSign(USERNAME, API_KEY, 'm1') }, 'hp'],
       [{ commands: 'inq-pasca', username: USERNAME, hp: '530000000001', ref_id: 'm2', sign: iakSign(USERNAME, API_KEY, 'm2') }, 'code'],
-      [{ commands: 'inq-pasca', username: USERNAME, code: 'PLNPOSTPAID', hp: '530000000001', sign: iakSign(USERNAME, API_KEY, '') }, 'ref_id'],
+      [
+        { commands: 'inq-pasca', username: USERNAME, code: 'PLNPOSTPAID', hp: '530000000001', sign: iakSign(USERNAME, API_KEY, '') },
+        'ref_id',
+      ],
       [{ commands: 'pay-pasca', username: USERNAME, sign: iakSign(USERNAME, API_KEY, '') }, 'tr_id'],
       [{ commands: 'checkstatus', username: USERNAME, ref_id: 'm3' }, 'sign'],
       [{ commands: 'pricelist-pasca', sign: iakSign(USERNAME, API_KEY, 'pl') }, 'username'],
@@ -141,10 +148,15 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
     expectRefused((await post(server.url, inquiry('PLNPOSTPAID', '53000000000A', 'f1'))).answer, 'hp');
     expectRefused((await post(server.url, inquiry('BPJS', '8801234560001', 'f2', { month: 'two' }))).answer, 'month');
     // A sign of the wrong form is a wrong sign: authentication is checked before the contract.
-    expect((await post(server.url, { ...checkStatus('f3'), sign: 'ABCDEF'.padEnd(32, '0') })).data).toEqual({ response_code: '100', message: 'INVALID SIGNATURE' });
+    expect((await post(server.url, { ...checkStatus('f3'), sign: 'ABCDEF'.padEnd(32, '0') })).data).toEqual({
+      response_code: '100',
+      message: 'INVALID SIGNATURE',
+    });
     expectRefused((await post(server.url, { ...checkStatus('f4'), extra: 'field' })).answer, 'extra');
     const signed = `"username":"${USERNAME}","sign":"${iakSign(USERNAME, API_KEY, 'cs')}"`;
-    const proto = await call(server.url, '/api/v1/bill/check', { body: `{"commands":"checkstatus",${signed},"__proto__":{"polluted":1},"ref_id":"f5"}` });
+    const proto = await call(server.url, '/api/v1/bill/check', {
+      body: `{"commands":"checkstatus",${signed},"__proto__":{"polluted":1},"ref_id":"f5"}`,
+    });
     expectRefused(proto, '__proto__');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expectRefused((await post(server.url, priceList({ status: 'sometimes' }))).answer, 'status');
@@ -171,7 +183,10 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
     const started = Date.now();
     expectRefused((await post(server.url, inquiry('PLNPOSTPAID', '5'.repeat(200_000), 'huge1'))).answer, 'body');
     expectRefused((await post(server.url, inquiry('PLNPOSTPAID', '530000000001', 'r'.repeat(100_000)))).answer, 'body');
-    expect((await post(server.url, { ...checkStatus('huge2'), sign: 'a'.repeat(400) })).data).toEqual({ response_code: '100', message: 'INVALID SIGNATURE' });
+    expect((await post(server.url, { ...checkStatus('huge2'), sign: 'a'.repeat(400) })).data).toEqual({
+      response_code: '100',
+      message: 'INVALID SIGNATURE',
+    });
     const deep = `{"commands":"checkstatus","x":${'['.repeat(50_000)}${']'.repeat(50_000)}}`;
     expect((await call(server.url, PATH, { body: deep })).status).toBe(400);
     const deeper = `{"commands":"checkstatus","x":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`;
@@ -179,7 +194,7 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('wrong methods and unknown IAK paths answer IAK-shaped 405 / 404; foreign paths are not IAK\'s', async () => {
+  it("wrong methods and unknown IAK paths answer IAK-shaped 405 / 404; foreign paths are not IAK's", async () => {
     const get = await call(server.url, PATH, { method: 'GET', contentType: null });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
@@ -190,7 +205,9 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
       expect((JSON.parse(answer.text) as { data: unknown }).data).toEqual({ response_code: '117', message: 'PAGE NOT FOUND' });
     }
     for (const path of ['/rest/biller/inquirytransaction', '/api/v2/bill/check', '/']) {
-      expect(await provider.handle({ method: 'POST', path, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) })).toBeUndefined();
+      expect(
+        await provider.handle({ method: 'POST', path, query: new URLSearchParams(), headers: {}, body: Buffer.alloc(0) }),
+      ).toBeUndefined();
     }
   });
 
@@ -209,7 +226,13 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
   });
 
   it('property: arbitrary bodies always get a parseable IAK envelope with a documented status', async () => {
-    const fieldValue = fc.oneof(fc.string({ maxLength: 40 }), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }));
+    const fieldValue = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.integer(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.string(), { maxLength: 3 }),
+    );
     const command = fc.constantFrom('inq-pasca', 'pay-pasca', 'checkstatus', 'pricelist-pasca', 'other');
     const body = fc.record(
       {
@@ -235,29 +258,41 @@ describe('IAK provider: bad input gets a documented error shape, never a 500 or 
         } catch {
           return; // not expressible as XML (nested arrays…): nothing to send
         }
-        const answer = await call(server.url, PATH, { body: text, contentType: format === 'json' ? 'application/json' : 'application/xml' });
+        const answer = await call(server.url, PATH, {
+          body: text,
+          contentType: format === 'json' ? 'application/json' : 'application/xml',
+        });
         expect([200, 400]).toContain(answer.status);
         const parsed = parseAnswer(answer);
         if (format === 'json') {
-          expect(shapes.some((shape) => validate('iak', shape, 'strict', parsed).valid), answer.text).toBe(true);
+          expect(
+            shapes.some((shape) => validate('iak', shape, 'strict', parsed).valid),
+            answer.text,
+          ).toBe(true);
         } else {
-          expect(typeof (parsed['data'] as Record<string, unknown>)['response_code'] === 'string' || 'pasca' in (parsed['data'] as object)).toBe(true);
+          expect(
+            typeof (parsed['data'] as Record<string, unknown>)['response_code'] === 'string' || 'pasca' in (parsed['data'] as object),
+          ).toBe(true);
         }
       }),
       { numRuns: 300, seed: 20250101 },
     );
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('application/json', 'application/xml', 'text/xml'), async (bytes, contentType) => {
-        const answer = await call(server.url, PATH, { body: Buffer.from(bytes), contentType });
-        expect([200, 400]).toContain(answer.status);
-        expect(() => parseAnswer(answer)).not.toThrow();
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300 }),
+        fc.constantFrom('application/json', 'application/xml', 'text/xml'),
+        async (bytes, contentType) => {
+          const answer = await call(server.url, PATH, { body: Buffer.from(bytes), contentType });
+          expect([200, 400]).toContain(answer.status);
+          expect(() => parseAnswer(answer)).not.toThrow();
+        },
+      ),
       { numRuns: 200, seed: 7 },
     );
   }, 60_000);
 });
 
-describe('IAK provider: the tolerant request profile accepts what IAK\'s own samples send', () => {
+describe("IAK provider: the tolerant request profile accepts what IAK's own samples send", () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await serve(newProvider({}, { requestProfile: 'tolerant' }).provider);

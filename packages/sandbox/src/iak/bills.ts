@@ -477,4 +477,3 @@ export function receiptLines(input: {
     ['TOTAL BAYAR', receiptRupiah(bill.nominal + bill.admin)],
   ];
 }
-

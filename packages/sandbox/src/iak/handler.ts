@@ -35,7 +35,6 @@ export type IakContext = ProviderContext & {
   iakStatelessTestNumbers?: boolean;
 };
 
-
 export interface IakProvider extends StatefulProvider {
   readonly provider: 'iak';
   setState(state: string, params?: Record<string, unknown>): StateResult;
@@ -198,7 +197,11 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
 
   // ---------------------------------------------------------------- commands
 
-  const extrasOf = (product: IakProduct, body: Record<string, unknown>, reply: Reply): { extras: IakInquiryExtras } | { error: SandboxResponse } => {
+  const extrasOf = (
+    product: IakProduct,
+    body: Record<string, unknown>,
+    reply: Reply,
+  ): { extras: IakInquiryExtras } | { error: SandboxResponse } => {
     const extras: IakInquiryExtras = {};
     const refuse = (name: string, why: string) => ({ error: reply.refused({ [name]: [why] }) });
     for (const extra of product.extras) {
@@ -219,7 +222,8 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
         const desc = body['desc'];
         const raw = isRecord(desc) ? desc['amount'] : undefined;
         const text = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : typeof raw === 'string' ? raw : undefined;
-        if (text === undefined || !/^[1-9][0-9]{0,11}$/.test(text)) return { error: reply.code(IAK_RC.invalidAmount, 'inq-pasca', { ref_id: field(body, 'ref_id') }) };
+        if (text === undefined || !/^[1-9][0-9]{0,11}$/.test(text))
+          return { error: reply.code(IAK_RC.invalidAmount, 'inq-pasca', { ref_id: field(body, 'ref_id') }) };
         extras.amount = rupiah(BigInt(text));
       }
     }
@@ -271,7 +275,16 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const failure = scenario?.failsAt === 'payment' ? scenario.responseCode : undefined;
     const pending = failure !== undefined && (failure === IAK_RC.pending || scenario?.outcome === 'pending');
     if (failure !== undefined && !pending) {
-      store.recordPayment(record, { status: 'failed', responseCode: failure, settleTo: 'failed', paidAt: now, updatedAt: now, noref: '', checks: 0, held: 0n });
+      store.recordPayment(record, {
+        status: 'failed',
+        responseCode: failure,
+        settleTo: 'failed',
+        paidAt: now,
+        updatedAt: now,
+        noref: '',
+        checks: 0,
+        held: 0n,
+      });
       return reply.send(paymentData(record, failure));
     }
     if (!store.take(selling)) return reply.send(paymentData(record, IAK_RC.balanceNotEnough));
@@ -328,7 +341,10 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     const username = field(body, 'username');
     const sign = field(body, 'sign');
     if (username === undefined || sign === undefined) {
-      return reply.refused({ ...(username === undefined ? { username: ['is required'] } : {}), ...(sign === undefined ? { sign: ['is required'] } : {}) });
+      return reply.refused({
+        ...(username === undefined ? { username: ['is required'] } : {}),
+        ...(sign === undefined ? { sign: ['is required'] } : {}),
+      });
     }
     const extra =
       command === 'inq-pasca'
@@ -343,10 +359,16 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
       return reply.code(IAK_RC.invalidSignature, command);
     }
     for (const value of Object.values(body)) {
-      if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH) return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
+      if (typeof value === 'string' && value.length > MAX_FIELD_LENGTH)
+        return reply.refused({ body: [`fields are limited to ${MAX_FIELD_LENGTH} characters`] });
     }
     const unsafe = fieldsWithUnsafeCharacters(body);
-    if (unsafe.length > 0) return reply.refused(errorDetails(unsafe.map((name) => ({ path: `/${name.replace(/\./g, '/')}`, message: 'must not contain control or bidirectional characters' }))));
+    if (unsafe.length > 0)
+      return reply.refused(
+        errorDetails(
+          unsafe.map((name) => ({ path: `/${name.replace(/\./g, '/')}`, message: 'must not contain control or bidirectional characters' })),
+        ),
+      );
     const result = checkRequest('iak', component, requestProfile, body);
     if (!result.valid) {
       // rc 03 is IAK's own answer to a ref_id that is not "alpha_num only without space".
@@ -406,7 +428,13 @@ export function createIakProvider(ctx: IakContext, options: IakProviderOptions =
     if (!payment) return receiptError(IAK_RC.billUnpaid);
     if (payment.status === 'pending') return receiptError(IAK_RC.pending);
     if (payment.status === 'failed') return receiptError(IAK_RC.paymentFailed);
-    const lines = receiptLines({ productName: record.product.name, noref: payment.noref, paidAt: wibDateTime(payment.paidAt), hp: record.hp, bill: record.bill });
+    const lines = receiptLines({
+      productName: record.product.name,
+      noref: payment.noref,
+      paidAt: wibDateTime(payment.paidAt),
+      hp: record.hp,
+      bill: record.bill,
+    });
     if (raw) {
       return new Reply('json', undefined).send(receiptData(lines));
     }

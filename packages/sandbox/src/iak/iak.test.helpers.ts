@@ -31,7 +31,10 @@ export function testContext(overrides: Partial<IakContext> = {}): TestContext {
   } as TestContext;
 }
 
-export function newProvider(overrides: Partial<IakContext> = {}, options: IakProviderOptions = {}): { provider: IakProvider; ctx: TestContext } {
+export function newProvider(
+  overrides: Partial<IakContext> = {},
+  options: IakProviderOptions = {},
+): { provider: IakProvider; ctx: TestContext } {
   const ctx = testContext(overrides);
   return { provider: createIakProvider(ctx, options), ctx };
 }
@@ -147,7 +150,10 @@ export async function post(
 ): Promise<{ answer: HttpAnswer; data: Record<string, unknown>; envelope: Record<string, unknown> }> {
   const format = options.format ?? 'json';
   const text = format === 'json' ? JSON.stringify(body) : buildIakXml(toXmlRequest(body));
-  const answer = await call(url, options.path ?? '/api/v1/bill/check', { body: text, contentType: format === 'json' ? 'application/json' : 'application/xml' });
+  const answer = await call(url, options.path ?? '/api/v1/bill/check', {
+    body: text,
+    contentType: format === 'json' ? 'application/json' : 'application/xml',
+  });
   const envelope = parseAnswer(answer);
   return { answer, data: envelope['data'] as Record<string, unknown>, envelope };
 }

@@ -87,14 +87,26 @@ describe('IAK provider over HTTP: inquiry → payment → checkstatus (JSON)', (
   it('checkstatus before payment answers status 0 / rc 42 (a payment may still be sent)', async () => {
     const { data, envelope } = await post(server.url, checkStatus('order001'));
     expectStrict('CheckStatusResponse', envelope);
-    expect(data).toMatchObject({ tr_id: trId, status: 0, response_code: '42', message: 'REQUEST PEMBAYARAN BELUM DITERIMA', balance: 10000000 });
+    expect(data).toMatchObject({
+      tr_id: trId,
+      status: 0,
+      response_code: '42',
+      message: 'REQUEST PEMBAYARAN BELUM DITERIMA',
+      balance: 10000000,
+    });
     expect(data).not.toHaveProperty('noref');
   });
 
   it('pays once: deducts selling_price from the bigint deposit and reports the remaining balance', async () => {
     const { data, envelope } = await post(server.url, payment(trId));
     expectStrict('PayPascaResponse', envelope);
-    expect(data).toMatchObject({ tr_id: trId, response_code: '00', message: 'PAYMENT SUCCESS', datetime: '20250101100000', ref_id: 'order001' });
+    expect(data).toMatchObject({
+      tr_id: trId,
+      response_code: '00',
+      message: 'PAYMENT SUCCESS',
+      datetime: '20250101100000',
+      ref_id: 'order001',
+    });
     expect(data['noref']).toMatch(/^[0-9A-F]{32}$/);
     expect(provider.balanceMinor()).toBe(INITIAL - selling);
     expect(sen(data['balance'])).toBe(INITIAL - selling);
@@ -295,10 +307,20 @@ describe('IAK provider: pending, failed and refused payments', () => {
     try {
       const inq = await post(server.url, inquiry('SHOPEEPAY', '082100000001', 'pasca-01', { desc: { amount: 123456 } }));
       expectStrict('InqPascaResponse', { ...inq.envelope, data: { ...inq.data, ref_id: 'pasca01' } });
-      expect(inq.data).toMatchObject({ response_code: '00', nominal: 123456, admin: 800, price: 124256, ref_id: 'pasca-01', desc: { footer: '' } });
+      expect(inq.data).toMatchObject({
+        response_code: '00',
+        nominal: 123456,
+        admin: 800,
+        price: 124256,
+        ref_id: 'pasca-01',
+        desc: { footer: '' },
+      });
       const zero = await post(server.url, inquiry('SHOPEEPAY', '082100000001', 'pasca-02', { desc: { amount: '0' } }));
       expect(zero.data).toMatchObject({ response_code: '93', message: 'INVALID AMOUNT' });
-      const church = await post(server.url, inquiry('MEMBER.Shiftsoft_MMS-Perpuluhan_2022', '1001', 'church01', { desc: { amount: '10000' } }));
+      const church = await post(
+        server.url,
+        inquiry('MEMBER.Shiftsoft_MMS-Perpuluhan_2022', '1001', 'church01', { desc: { amount: '10000' } }),
+      );
       expectStrict('InqPascaResponse', church.envelope);
       expect(church.data).toMatchObject({ response_code: '00', nominal: 10000, desc: [] });
     } finally {
@@ -328,7 +350,14 @@ describe('IAK provider: XML', () => {
     expect(answer.text).not.toContain('<meta');
     // XML carries text only: the tolerant profile is the contract for decoded XML (strict types numbers).
     expectTolerant('InqPascaResult', data);
-    expect(data).toMatchObject({ code: 'TELKOMPSTN', response_code: '00', nominal: '129610', admin: '7500', price: '137110', period: '201405,201407' });
+    expect(data).toMatchObject({
+      code: 'TELKOMPSTN',
+      response_code: '00',
+      nominal: '129610',
+      admin: '7500',
+      price: '137110',
+      period: '201405,201407',
+    });
     const detail = (data['desc'] as { tagihan: { detail: Array<Record<string, string>> } }).tagihan.detail;
     expect(detail.map((d) => [d['periode'], d['nilai_tagihan'], d['total']])).toEqual([
       ['MEI 2014', '49870', '52370'],
@@ -357,7 +386,11 @@ describe('IAK provider: XML', () => {
     const shopee = await post(server.url, inquiry('SHOPEEPAY', '082100000002', 'xml004', { desc: { amount: '50000' } }), { format: 'xml' });
     expect(shopee.data).toMatchObject({ response_code: '00', nominal: '50000' });
     // The church offering has no desc: XML simply leaves it out.
-    const church = await post(server.url, inquiry('NONMEMBER.Shiftsoft_MMS-Perpuluhan_2022', '1921', 'xml005', { desc: { amount: '25000' } }), { format: 'xml' });
+    const church = await post(
+      server.url,
+      inquiry('NONMEMBER.Shiftsoft_MMS-Perpuluhan_2022', '1921', 'xml005', { desc: { amount: '25000' } }),
+      { format: 'xml' },
+    );
     expect(church.answer.text).not.toContain('<desc');
     expectTolerant('InqPascaResult', church.data);
   });
@@ -505,7 +538,9 @@ describe('IAK provider: receipts', () => {
     const inq = await post(server.url, inquiry('PGAS', '0110014607', 'rcpt03'));
     await post(server.url, payment(inq.data['tr_id'] as number));
     const pending = await call(server.url, `/api/v1/download/${inq.data['tr_id']}/1`, { method: 'GET', contentType: null });
-    expect(parseIakXml(pending.text, { form: 'response' })).toEqual({ data: { response_code: '39', message: 'PENDING / TRANSACTION IN PROCESS' } });
+    expect(parseIakXml(pending.text, { form: 'response' })).toEqual({
+      data: { response_code: '39', message: 'PENDING / TRANSACTION IN PROCESS' },
+    });
   });
 
   it('only answers GET on receipts', async () => {
@@ -626,7 +661,12 @@ describe('IAK provider: determinism, reset, provider states', () => {
     expect(all).toHaveLength(iakTestNumbers.length);
     const seed = iakTestNumberTable('seed');
     expect(seed.every((row) => row.generation === 'seed')).toBe(true);
-    expect(seed.find((row) => row.hp === '530000000002')).toMatchObject({ product: 'PLNPOSTPAID', bills: 8, failsAt: null, responseCode: '00' });
+    expect(seed.find((row) => row.hp === '530000000002')).toMatchObject({
+      product: 'PLNPOSTPAID',
+      bills: 8,
+      failsAt: null,
+      responseCode: '00',
+    });
     expect(seed.find((row) => row.hp === '530000000007')).toMatchObject({ failsAt: 'payment', responseCode: '39', outcome: 'pending' });
     expect(seed.find((row) => row.hp === '530000000003')).toMatchObject({ failsAt: 'inquiry', responseCode: '103' });
   });

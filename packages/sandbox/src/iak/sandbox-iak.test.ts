@@ -22,7 +22,14 @@ describe('IAK through startSandbox', () => {
     const { username, apiKey } = sandbox.credentials.iak;
     expect(username).toBe('081200000001');
     const sign = (extra: string) => iakSign(username, apiKey, extra);
-    const inq = await post({ commands: 'inq-pasca', username, code: 'PLNPOSTPAID', hp: '530000000001', ref_id: 'srv001', sign: sign('srv001') });
+    const inq = await post({
+      commands: 'inq-pasca',
+      username,
+      code: 'PLNPOSTPAID',
+      hp: '530000000001',
+      ref_id: 'srv001',
+      sign: sign('srv001'),
+    });
     expect(inq.answer.status).toBe(200);
     expect(strictIssues('InqPascaResponse', inq.envelope)).toEqual([]);
     const trId = String(inq.envelope.data['tr_id']);
@@ -37,7 +44,12 @@ describe('IAK through startSandbox', () => {
     expect(sandbox.balances().iak).toBe(1_000_000_000n - 30_190_000n);
 
     // The default key no longer works once the server is configured with another one.
-    const foreign = await post({ commands: 'checkstatus', username, ref_id: 'srv001', sign: iakSign(username, 'sandbox-iak-api-key', 'cs') });
+    const foreign = await post({
+      commands: 'checkstatus',
+      username,
+      ref_id: 'srv001',
+      sign: iakSign(username, 'sandbox-iak-api-key', 'cs'),
+    });
     expect(foreign.envelope.data).toEqual({ response_code: '100', message: 'INVALID SIGNATURE' });
   });
 

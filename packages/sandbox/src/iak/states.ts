@@ -23,7 +23,11 @@ export const IAK_PROVIDER_STATES: ReadonlyArray<{ name: string; params: string; 
     params: '{ ref_id, hp?, code?, tr_id?, status?: "success" | "pending" | "failed" }',
     effect: 'record an inquiry and its payment in that status (no balance taken); returns tr_id',
   },
-  { name: 'no transaction', params: '{ ref_id }', effect: 'forget whatever the sandbox holds for that ref_id (checkstatus answers "not found")' },
+  {
+    name: 'no transaction',
+    params: '{ ref_id }',
+    effect: 'forget whatever the sandbox holds for that ref_id (checkstatus answers "not found")',
+  },
 ];
 
 /** IAK's tr_id: a positive integer (as a digit string on the wire). */
@@ -55,8 +59,10 @@ export function createIakStates(deps: IakStateDeps): (state: string, params?: Re
         return {};
       case 'balance': {
         const value = params['balanceMinor'];
-        const balance = typeof value === 'bigint' ? value : typeof value === 'string' && /^[0-9]{1,30}$/.test(value) ? BigInt(value) : undefined;
-        if (balance === undefined || balance < 0n) throw new SandboxStateError('iak state "balance": balanceMinor must be a non-negative digit string (sen)');
+        const balance =
+          typeof value === 'bigint' ? value : typeof value === 'string' && /^[0-9]{1,30}$/.test(value) ? BigInt(value) : undefined;
+        if (balance === undefined || balance < 0n)
+          throw new SandboxStateError('iak state "balance": balanceMinor must be a non-negative digit string (sen)');
         store.balance = balance;
         return { balanceMinor: balance.toString() };
       }
@@ -65,7 +71,8 @@ export function createIakStates(deps: IakStateDeps): (state: string, params?: Re
         return { balanceMinor: '0' };
       case 'generation': {
         const value = params['generation'];
-        if (value !== 'seed' && value !== 'newer') throw new SandboxStateError('iak state "generation": generation must be "seed" or "newer"');
+        if (value !== 'seed' && value !== 'newer')
+          throw new SandboxStateError('iak state "generation": generation must be "seed" or "newer"');
         deps.setGeneration(value);
         return { generation: value };
       }
@@ -80,17 +87,22 @@ export function createIakStates(deps: IakStateDeps): (state: string, params?: Re
       case 'payment exists': {
         const refId = text('ref_id');
         if (refId === undefined || refId === '') throw new SandboxStateError(`iak state "${state}": ref_id is required`);
-        const defaultScenario = table.all.find((s) => s.generation === deps.generation() && s.product === 'PLNPOSTPAID' && s.failsAt === null && s.bills === 1);
+        const defaultScenario = table.all.find(
+          (s) => s.generation === deps.generation() && s.product === 'PLNPOSTPAID' && s.failsAt === null && s.bills === 1,
+        );
         const code = text('code') ?? defaultScenario?.product ?? 'PLNPOSTPAID';
         const hp = text('hp') ?? defaultScenario?.hp ?? '';
         const product = findProduct(code);
         if (!product) throw new SandboxStateError(`iak state "${state}": unknown product code ${JSON.stringify(code)}`);
         const scenario = table.lookup(deps.generation(), code, hp);
         if (!scenario || scenario.failsAt === 'inquiry') {
-          throw new SandboxStateError(`iak state "${state}": ${code} ${hp} is no test number whose inquiry succeeds in the ${deps.generation()} generation`);
+          throw new SandboxStateError(
+            `iak state "${state}": ${code} ${hp} is no test number whose inquiry succeeds in the ${deps.generation()} generation`,
+          );
         }
         const trIdText = text('tr_id');
-        if (trIdText !== undefined && !TR_ID.test(trIdText)) throw new SandboxStateError(`iak state "${state}": tr_id must be a positive integer`);
+        if (trIdText !== undefined && !TR_ID.test(trIdText))
+          throw new SandboxStateError(`iak state "${state}": tr_id must be a positive integer`);
         const wantedTrId = trIdText === undefined ? undefined : Number(trIdText);
         const status = params['status'] ?? 'success';
         if (state === 'payment exists' && status !== 'success' && status !== 'pending' && status !== 'failed') {
@@ -126,7 +138,9 @@ export function createIakStates(deps: IakStateDeps): (state: string, params?: Re
         return { tr_id: record.trId, ref_id: refId, code, hp };
       }
       default:
-        throw new SandboxStateError(`iak: unknown provider state ${JSON.stringify(state)}; known: ${IAK_PROVIDER_STATES.map((s) => s.name).join(', ')}`);
+        throw new SandboxStateError(
+          `iak: unknown provider state ${JSON.stringify(state)}; known: ${IAK_PROVIDER_STATES.map((s) => s.name).join(', ')}`,
+        );
     }
   };
 }

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_RETENTION, evictOldest, type IdSource, type SandboxClock, type SandboxRetention, type SandboxTransaction } from '../types.js';
+import {
+  DEFAULT_RETENTION,
+  evictOldest,
+  type IdSource,
+  type SandboxClock,
+  type SandboxRetention,
+  type SandboxTransaction,
+} from '../types.js';
 import type { IakBill } from './bills.js';
 import type { IakProduct } from './products.js';
 import type { IakScenario } from './test-numbers.js';
@@ -236,7 +243,11 @@ export class IakStore {
     for (const stored of snapshot.records) {
       const product = productByCode(stored.product);
       if (!product) continue; // a product the catalogue no longer has
-      const payment = stored.payment && { ...stored.payment, paidAt: new Date(stored.payment.paidAt), updatedAt: new Date(stored.payment.updatedAt) };
+      const payment = stored.payment && {
+        ...stored.payment,
+        paidAt: new Date(stored.payment.paidAt),
+        updatedAt: new Date(stored.payment.updatedAt),
+      };
       this.add({ ...stored, product, inquiredAt: new Date(stored.inquiredAt), ...(payment ? { payment } : {}) });
     }
   }

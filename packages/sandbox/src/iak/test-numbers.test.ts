@@ -25,7 +25,8 @@ function billList(desc: unknown): unknown[] | undefined {
 }
 
 const message = (code: string) => iakResponseCodes.find((c) => c.code === code)?.message;
-const stageOf = (entry: IakTestNumber) => (entry.responseCode === '00' ? null : /^payment/i.test(entry.description) ? 'payment' : 'inquiry');
+const stageOf = (entry: IakTestNumber) =>
+  entry.responseCode === '00' ? null : /^payment/i.test(entry.description) ? 'payment' : 'inquiry';
 
 describe('the catalogue is fully served', () => {
   it('knows every product of every documented test number', () => {
@@ -38,7 +39,9 @@ describe('the catalogue is fully served', () => {
   it('reads the stage of every entry from its description', () => {
     const table = new IakTestNumbers(iakTestNumbers, iakResponseCodes);
     for (const entry of iakTestNumbers) {
-      expect(table.lookup(entry.generation, entry.product, entry.hp)?.failsAt, `${entry.generation} ${entry.product} ${entry.hp}`).toBe(stageOf(entry));
+      expect(table.lookup(entry.generation, entry.product, entry.hp)?.failsAt, `${entry.generation} ${entry.product} ${entry.hp}`).toBe(
+        stageOf(entry),
+      );
     }
   });
 });
@@ -86,7 +89,13 @@ for (const generation of ['seed', 'newer'] as const) {
             return;
           }
 
-          expect(inq.data, label).toMatchObject({ response_code: '00', message: 'INQUIRY SUCCESS', code: entry.product, hp: entry.hp, ref_id: refId });
+          expect(inq.data, label).toMatchObject({
+            response_code: '00',
+            message: 'INQUIRY SUCCESS',
+            code: entry.product,
+            hp: entry.hp,
+            ref_id: refId,
+          });
           expect(num(inq.data['price']), label).toBe(num(inq.data['nominal']) + num(inq.data['admin']));
           const bills = billList(inq.data['desc']);
           if (entry.bills !== undefined) expect(bills?.length, `${label} bills`).toBe(entry.bills);
@@ -95,7 +104,10 @@ for (const generation of ['seed', 'newer'] as const) {
           const before = provider.balanceMinor();
           const pay = await post(server.url, payment(String(inq.data['tr_id'])), { format });
           check(label, 'PayPascaResponse', pay.envelope, pay.data);
-          expect(pay.data, label).toMatchObject({ response_code: entry.responseCode, message: entry.responseCode === '00' ? 'PAYMENT SUCCESS' : expect.any(String) });
+          expect(pay.data, label).toMatchObject({
+            response_code: entry.responseCode,
+            message: entry.responseCode === '00' ? 'PAYMENT SUCCESS' : expect.any(String),
+          });
           const taken = before - provider.balanceMinor();
           const selling = BigInt(String(inq.data['selling_price'])) * 100n;
           expect(taken, `${label} balance`).toBe(entry.outcome === 'failed' ? 0n : selling);

@@ -80,7 +80,8 @@ export class IakTestNumbers {
       this.exact.set(this.key(entry.generation, entry.product, entry.hp), scenario);
       all.push(scenario);
       // Every newer number already follows the 4-digit code, so its prefix serves the other codes too.
-      if (entry.generation === 'newer' && NEWER_SUFFIX.test(entry.hp.slice(-4))) this.addPattern('newer', entry.product, entry.hp.slice(0, -4));
+      if (entry.generation === 'newer' && NEWER_SUFFIX.test(entry.hp.slice(-4)))
+        this.addPattern('newer', entry.product, entry.hp.slice(0, -4));
     }
     this.all = all;
   }

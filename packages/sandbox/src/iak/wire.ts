@@ -57,7 +57,11 @@ export function parseBody(format: IakFormat, body: Buffer): ParsedBody {
 }
 
 /** IAK's envelope `{ "data": …, "meta": [] }` as JSON, or `<mp>` XML with the data fields directly under the root. */
-export function envelope(format: IakFormat, data: Record<string, unknown>, options: { status?: number; xmlType?: string } = {}): SandboxResponse {
+export function envelope(
+  format: IakFormat,
+  data: Record<string, unknown>,
+  options: { status?: number; xmlType?: string } = {},
+): SandboxResponse {
   const status = options.status ?? 200;
   if (format === 'xml') {
     return {

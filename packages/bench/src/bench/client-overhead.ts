@@ -154,9 +154,13 @@ function baselines(request: PrebuiltRequest, agent: Agent): Variant[] {
   ];
 }
 
-function buildVariants(url: string, agent: Agent): Variant[] {
+function buildVariants(url: string, agent: Agent, answers: RecordedAnswers): Variant[] {
+  // The server answers every call with one recorded answer, and the clients check that an answer echoes its
+  // request's identifiers; so every call sends the identifiers the recorded answers carry.
+  const recordedRqUuid = String(JSON.parse(answers.espayInquiry).rq_uuid);
+  const recordedRefId = String(JSON.parse(answers.iakInquiry).data.ref_id);
   const espayFields = {
-    rq_uuid: 'BENCH1',
+    rq_uuid: recordedRqUuid,
     rq_datetime: '2025-01-01 10:00:00',
     sender_id: ESPAY.senderId,
     password: ESPAY.password,
@@ -176,8 +180,8 @@ function buildVariants(url: string, agent: Agent): Variant[] {
     username: IAK.username,
     code: 'PLNPOSTPAID',
     hp: '530000000001',
-    ref_id: 'BENCH1',
-    sign: iakSign(IAK.username, IAK.apiKey, 'BENCH1'),
+    ref_id: recordedRefId,
+    sign: iakSign(IAK.username, IAK.apiKey, recordedRefId),
   });
   const espayTolerant = createEspayClient({ baseUrl: url, ...ESPAY, validators: espayValidators });
   const espayDefault = createEspayClient({ baseUrl: url, ...ESPAY });
@@ -185,13 +189,8 @@ function buildVariants(url: string, agent: Agent): Variant[] {
   const iakTolerant = createIakClient({ baseUrl: url, ...IAK, validators: iakValidators });
   const iakDefault = createIakClient({ baseUrl: url, ...IAK });
   const iakFetch = createIakClient({ baseUrl: url, ...IAK, fetch: (input, init) => fetch(input, init) });
-  let n = 0;
-  const nextRef = () => {
-    n += 1;
-    return `BENCH${n}`;
-  };
-  const espayInquiry = { productCode: 'SPBFRE', orderId: '880000000000' };
-  const iakInquiry = () => ({ code: 'PLNPOSTPAID', hp: '530000000001', refId: nextRef() });
+  const espayInquiry = { productCode: 'SPBFRE', orderId: '880000000000', rqUuid: recordedRqUuid };
+  const iakInquiry = () => ({ code: 'PLNPOSTPAID', hp: '530000000001', refId: recordedRefId });
   return [
     ...baselines(
       {
@@ -281,7 +280,7 @@ export async function measureClientOverhead(
   const url = String(server.hello['url']);
   const agent = new Agent({ keepAlive: true });
   try {
-    const variants = buildVariants(url, agent);
+    const variants = buildVariants(url, agent, answers);
     // Warm-up: JIT, connection pools, validator compilation.
     for (const v of variants) await closedLoop(v.work, options.concurrency, 700);
     const perRound = new Map<string, number[]>();

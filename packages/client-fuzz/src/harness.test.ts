@@ -20,6 +20,24 @@ describe('judge', () => {
     expect((await judge(() => Promise.reject(new TypeError('x')), 100, isTyped)).kind).toBe('untyped');
     expect((await judge(() => new Promise(() => {}), 10, isTyped, 10)).kind).toBe('late');
   });
+
+  it('does not call a call late because the event loop stalled past its watchdog, and still calls a hang late', async () => {
+    // The call settles through I/O (setImmediate) right after its own 50 ms timer; the loop is blocked for
+    // 600 ms first, so both timers are overdue in the same turn, as on a machine whose cores are taken.
+    const settlesAfterItsTimer = () => new Promise((resolve) => setTimeout(() => setImmediate(() => resolve('ok')), 50));
+    const verdict = judge(settlesAfterItsTimer, 50, isTyped, 100);
+    const blockedUntil = performance.now() + 600;
+    while (performance.now() < blockedUntil) {
+      // the stall
+    }
+    expect((await verdict).kind).toBe('result');
+    const hang = judge(() => new Promise(() => {}), 50, isTyped, 100);
+    const stallEnds = performance.now() + 600;
+    while (performance.now() < stallEnds) {
+      // a stall does not excuse a call that never settles
+    }
+    expect((await hang).kind).toBe('late');
+  });
 });
 
 describe('runFuzzCases', () => {

@@ -13,6 +13,11 @@ export type Verdict =
   | { kind: 'untyped'; error: unknown }
   | { kind: 'late'; ms: number };
 
+/** A watchdog that fires this much after it was due saw the event loop stalled, not the call. */
+const STALL_MS = 250;
+/** How many times a stalled watchdog re-arms before it calls the call late anyway. */
+const MAX_REARMS = 4;
+
 /**
  * Runs a call with a watchdog. A rejection is `typed` when `isTyped` says so, else `untyped`; a call that
  * has not settled by `deadlineMs + slackMs` is `late`.
@@ -25,15 +30,36 @@ export async function judge(
 ): Promise<Verdict> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
+  let settledYet = false;
+  // The watchdog shares the event loop with the call: when the loop itself stalled (a busy machine), the
+  // watchdog fires late too, and the call's own timeout fired in the same turn without its I/O having run.
+  // So a late-firing watchdog first lets pending I/O run, then re-arms for one more slack; only a watchdog
+  // that fires on time (the loop was free) and still finds the call pending calls it late.
   const watchdog = new Promise<Verdict>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'late', ms: performance.now() - started }), deadlineMs + slackMs);
+    const arm = (dueAt: number, rearmsLeft: number) => {
+      timer = setTimeout(
+        () =>
+          setImmediate(() => {
+            if (settledYet) return;
+            const now = performance.now();
+            const stalled = now - dueAt > STALL_MS;
+            if (stalled && rearmsLeft > 0) arm(now + slackMs, rearmsLeft - 1);
+            else resolve({ kind: 'late', ms: now - started });
+          }),
+        Math.max(0, dueAt - performance.now()),
+      );
+    };
+    arm(started + deadlineMs + slackMs, MAX_REARMS);
   });
   const settled = Promise.resolve()
     .then(call)
     .then(
       (): Verdict => ({ kind: 'result' }),
       (error: unknown): Verdict => (isTyped(error) ? { kind: 'typed', error } : { kind: 'untyped', error }),
-    );
+    )
+    .finally(() => {
+      settledYet = true;
+    });
   const verdict = await Promise.race([settled, watchdog]);
   clearTimeout(timer);
   return verdict;

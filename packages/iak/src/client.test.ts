@@ -341,9 +341,10 @@ describe('transport-level failures', () => {
   });
 
   it('times out with TimeoutError and does not retry a payment', async () => {
-    const iak = client({ timeoutMs: 150 });
-    const inquiry = await iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A10' });
-    fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), delayMs: 600 }));
+    const iak = client({ timeoutMs: 300 });
+    // The inquiry only sets the scene: a timeout no busy machine will hit. The payment is never answered.
+    const inquiry = await iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'A10' }, { timeoutMs: 30_000 });
+    fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), holdUntilClosed: true }));
     const error = await caught(iak.pay({ trId: inquiry.trId }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).phase).toBe('before-response');

@@ -274,7 +274,8 @@ describe('payAndConfirm on a connection without the XML codec', () => {
     xmlAnswers('pay-pasca');
     xmlAnswers('checkstatus');
 
-    const result = await payAndConfirm(iak, bill, { ...FAST, deadlineMs: 800 });
+    // Long enough for two unreadable status checks on a loaded machine; the verdict does not depend on how many.
+    const result = await payAndConfirm(iak, bill, { ...FAST, deadlineMs: 3000 });
 
     expect(fake.counts['pay-pasca']).toBe(1);
     expect(fake.counts['checkstatus']).toBeGreaterThanOrEqual(2);

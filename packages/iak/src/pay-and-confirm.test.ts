@@ -17,15 +17,16 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-const FAST: IakPayAndConfirmOptions = { deadlineMs: 6000, poll: { initialDelayMs: 20, maxDelayMs: 60 }, rePostGraceMs: 150 };
+const FAST: IakPayAndConfirmOptions = { deadlineMs: 8000, poll: { initialDelayMs: 20, maxDelayMs: 60 }, rePostGraceMs: 150 };
 
 function client(extra: Partial<IakClientOptions> = {}) {
-  // 400 ms: well under the fake's 1500 ms late answers, well over a loaded CI machine's slowest loopback reply.
+  // A late payment answer is held by the fake until the client gives up (holdUntilClosed), so this timeout
+  // only has to be well over a loaded CI machine's slowest loopback reply: status checks must not time out.
   return createIakClient({
     baseUrl: fake.url,
     username: FAKE_USERNAME,
     apiKey: FAKE_API_KEY,
-    timeoutMs: 400,
+    timeoutMs: 1500,
     retry: { maxRetries: 0 },
     ...extra,
   });
@@ -39,8 +40,8 @@ async function inquire(refId: string, format: 'json' | 'xml' = 'json') {
 describe.each(['json', 'xml'] as const)('payAndConfirm (%s)', (format) => {
   it('never sends a second pay-pasca when the first timed out after IAK recorded it', async () => {
     const inquiry = await inquire('P1', format);
-    // IAK records the payment, then answers too late for the client's 400 ms timeout.
-    fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), delayMs: 1500 }));
+    // IAK records the payment, then answers too late: after the client's timeout.
+    fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), holdUntilClosed: true }));
     // Its status lags: "in process" twice before it says paid.
     let lag = 2;
     fake.override('checkstatus', (req, f) => {
@@ -62,7 +63,7 @@ describe.each(['json', 'xml'] as const)('payAndConfirm (%s)', (format) => {
   it('does not trust a "not received" answer inside the grace period after a timed-out payment', async () => {
     // IAK records the payment but answers too late; its status says "not received" twice before "paid".
     const script = (refId: string) => {
-      fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), delayMs: 1500 }));
+      fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), holdUntilClosed: true }));
       let stale = 2;
       fake.override('checkstatus', (req, f) => {
         f.inquiries.get(refId)!.state = stale-- > 0 ? 'unpaid' : 'paid';
@@ -72,7 +73,7 @@ describe.each(['json', 'xml'] as const)('payAndConfirm (%s)', (format) => {
 
     const inquiry = await inquire('P2', format);
     script('P2');
-    const result = await client({ format }).payAndConfirm(inquiry, { ...FAST, rePostGraceMs: 2000 });
+    const result = await client({ format }).payAndConfirm(inquiry, { ...FAST, rePostGraceMs: 5000 });
     expect(fake.counts['pay-pasca']).toBe(1);
     expect(result).toMatchObject({ outcome: 'success', via: 'status', rePosted: false });
     expect(result.statusChecks).toBe(3);
@@ -109,7 +110,7 @@ describe.each(['json', 'xml'] as const)('payAndConfirm (%s)', (format) => {
     const inquiry = await inquire('P4', format);
     fake.override('pay-pasca', () => ({ hangUp: true }));
 
-    const result = await client({ format }).payAndConfirm(inquiry, { ...FAST, deadlineMs: 1200 });
+    const result = await client({ format }).payAndConfirm(inquiry, { ...FAST, deadlineMs: 3000 });
 
     expect(fake.counts['pay-pasca']).toBe(2);
     expect(result.outcome).toBe('unknown');
@@ -159,7 +160,7 @@ describe('payAndConfirm outcomes', () => {
     const inquiry = await inquire('Q3');
     fake.override('pay-pasca', () => ({ hangUp: true }));
 
-    const result = await client().payAndConfirm(inquiry, { ...FAST, deadlineMs: 800, allowRePost: false });
+    const result = await client().payAndConfirm(inquiry, { ...FAST, deadlineMs: 3000, allowRePost: false });
 
     expect(fake.counts['pay-pasca']).toBe(1);
     expect(result.outcome).toBe('unknown');
@@ -191,7 +192,7 @@ describe('payAndConfirm outcomes', () => {
 
   it('gives up with unknown when checkstatus describes another transaction', async () => {
     const inquiry = await inquire('Q5');
-    fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), delayMs: 1000 }));
+    fake.override('pay-pasca', async (req, f) => ({ ...(await f.defaults['pay-pasca']!(req, f)), holdUntilClosed: true }));
     fake.override('checkstatus', async (req, f) => {
       const reply = await f.defaults['checkstatus']!(req, f);
       return { ...reply, data: { ...reply.data, tr_id: 1 } };
@@ -208,10 +209,11 @@ describe('payAndConfirm outcomes', () => {
     const inquiry = await inquire('Q6');
     fake.override('pay-pasca', (req, f) => {
       f.byTrId(req.body['tr_id'])!.state = 'pending';
-      return { delayMs: 1000, data: { response_code: '39', message: 'PENDING' } };
+      return { holdUntilClosed: true };
     });
 
-    const result = await client().payAndConfirm(inquiry, { ...FAST, deadlineMs: 700 });
+    // The payment times out (1500 ms), then the status says pending until the deadline.
+    const result = await client().payAndConfirm(inquiry, { ...FAST, deadlineMs: 4000 });
 
     expect(fake.counts['pay-pasca']).toBe(1);
     expect(fake.counts['checkstatus']).toBeGreaterThanOrEqual(2);

@@ -151,24 +151,26 @@ describe('payAndConfirm against sandbox faults', () => {
   });
 
   it('waits out the grace period before re-posting a payment the client gave up on', async () => {
-    // The client gives up after 200 ms; the sandbox, still in its 800 ms latency, then drops the
-    // abandoned request unrecorded, so checkstatus keeps saying "not received" (42).
-    const wire = recordingFetch((command, nth) => (command === 'pay-pasca' && nth === 1 ? 'latency=800' : undefined));
-    const iak = client({ fetch: wire.fetch, timeoutMs: 200 });
+    // The client gives up after 1000 ms; the sandbox, still in its 4000 ms latency, then drops the
+    // abandoned request unrecorded, so checkstatus keeps saying "not received" (42). The margins are wide
+    // so that status checks and the re-post never time out on a loaded machine.
+    const wire = recordingFetch((command, nth) => (command === 'pay-pasca' && nth === 1 ? 'latency=4000' : undefined));
+    const iak = client({ fetch: wire.fetch, timeoutMs: 1000 });
     const before = sandbox.balances().iak;
-    const bill = await iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'SBXF2' });
+    const bill = await iak.inquiry({ code: 'PLNPOSTPAID', hp: '530000000001', refId: 'SBXF2' }, { timeoutMs: 30_000 });
 
-    const result = await iak.payAndConfirm(bill, { ...FAST, rePostGraceMs: 600 });
+    const result = await iak.payAndConfirm(bill, { ...FAST, rePostGraceMs: 600, deadlineMs: 10_000 });
 
     expect(wire.count('pay-pasca')).toBe(2);
     const [first, second] = wire.times('pay-pasca');
-    // 200 ms timeout + 600 ms grace before the second POST, with "not received" checks in between.
-    expect(second! - first!).toBeGreaterThanOrEqual(800);
+    // 1000 ms timeout + 600 ms grace before the second POST, with "not received" checks in between.
+    expect(second! - first!).toBeGreaterThanOrEqual(1600);
     expect(
       wire.sent.slice(wire.sent.indexOf('pay-pasca') + 1, wire.sent.lastIndexOf('pay-pasca')).filter((c) => c === 'checkstatus').length,
     ).toBeGreaterThanOrEqual(2);
     expect(result).toMatchObject({ outcome: 'success', via: 'pay', rePosted: true });
-    await new Promise((r) => setTimeout(r, 700)); // let the abandoned first attempt finish its latency
+    // Let the abandoned first attempt finish its latency (it started at `first`, and the sandbox drops it then).
+    await new Promise((r) => setTimeout(r, Math.max(0, first! + 4000 + 500 - Date.now())));
     expect(sandbox.balances().iak).toBe(before - bill.sellingPrice);
     expect(sandbox.transactions().filter((t) => t.provider === 'iak')).toHaveLength(1);
   });

@@ -35,6 +35,11 @@ export interface FakeReply {
   delayMs?: number;
   /** Close the connection without answering. */
   hangUp?: boolean;
+  /**
+   * Never answer; wait until the client gives up and closes the connection (the handler's effects have
+   * already happened). A test then times out on its own timeout, not on a race with the fake's clock.
+   */
+  holdUntilClosed?: boolean;
   /** Answer in this format instead of the request's. */
   format?: Format;
 }
@@ -279,6 +284,10 @@ export async function startFakeIak(): Promise<FakeIak> {
     const handler = overrides.get(command) ?? defaults[command];
     const reply: FakeReply = handler ? await handler(request, fake) : { status: 404, raw: 'not found' };
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
+    if (reply.holdUntilClosed) {
+      if (!req.socket.destroyed) await new Promise((resolve) => req.socket.once('close', resolve));
+      return;
+    }
     if (reply.hangUp) {
       req.socket.destroy();
       return;

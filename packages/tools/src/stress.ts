@@ -31,10 +31,15 @@ export const TIMING_SUITES: ReadonlyArray<{ dir: string; files: string[]; why: s
   },
   {
     dir: 'packages/iak',
-    files: ['src/fuzz.test.ts', 'src/pay-and-confirm.test.ts', 'src/sandbox.test.ts', 'src/client.test.ts'],
+    files: ['src/fuzz.test.ts', 'src/pay-and-confirm.test.ts', 'src/sandbox.test.ts', 'src/client.test.ts', 'src/modular.test.ts'],
     why: 'hostile server deliveries, settle-after, reconciliation',
   },
-  { dir: 'packages/client-fuzz', files: ['src/harness.test.ts'], why: 'the hostile server really delays and cuts' },
+  {
+    dir: 'packages/client-fuzz',
+    files: ['src/harness.test.ts'],
+    why: 'the hostile server really delays and cuts; the watchdog under a stall',
+  },
+  { dir: 'conformance', files: ['src/mutation/mutation.test.ts'], why: 'a target that never answers, delayed drifts' },
   {
     dir: 'packages/bench',
     files: ['src/load.test.ts', 'src/chaos.test.ts', 'src/canary.test.ts'],

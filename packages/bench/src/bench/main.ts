@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { recordAnswers } from './answers.js';
+import { measureHostileBodies } from './hostile-bodies.js';
 import { measureBundles } from './bundle.js';
 import {
   GOALS as CLIENT_GOALS,
@@ -218,6 +219,36 @@ for (const b of bundles ?? []) {
   }
 }
 
+const HOSTILE_GOALS = { answerMs: 100, answerBytes: 16 * 1024, healthP99Ms: 100 };
+const hostile = await section('6. hostile bodies', () => measureHostileBodies({ repeats: quick ? 3 : 10, loadedSeconds: quick ? 3 : 10 }));
+for (const b of hostile?.bodies ?? []) {
+  const met = b.medianMs < HOSTILE_GOALS.answerMs && b.answerBytes < HOSTILE_GOALS.answerBytes;
+  rows.push({
+    section: '6. hostile bodies',
+    measure: `${b.name}, ${fmt.int(b.bodyBytes)} B of many keys`,
+    result: `HTTP ${b.status} in ${b.medianMs.toFixed(1)} ms (median; max ${b.maxMs.toFixed(1)} ms), answer ${fmt.int(b.answerBytes)} B`,
+    goal: `< ${HOSTILE_GOALS.answerMs} ms, < 16 KB`,
+    verdict: met ? 'met' : 'NOT MET',
+  });
+}
+if (hostile) {
+  rows.push({
+    section: '6. hostile bodies',
+    measure: '/__sandbox/health, nobody else sending',
+    result: `p99 ${hostile.idle.p99Ms.toFixed(1)} ms (p50 ${hostile.idle.p50Ms.toFixed(1)} ms) of ${hostile.idle.probes} probes`,
+    goal: 'baseline',
+    verdict: '—',
+  });
+  const l = hostile.loaded;
+  rows.push({
+    section: '6. hostile bodies',
+    measure: `/__sandbox/health while four senders loop 1 MB bodies for ${l.seconds} s`,
+    result: `p99 ${l.p99Ms.toFixed(1)} ms (p50 ${l.p50Ms.toFixed(1)} ms) of ${l.probes} probes, ${l.failedProbes} failed; ${fmt.int(l.bodiesSent)} bodies refused meanwhile`,
+    goal: `p99 < ${HOSTILE_GOALS.healthP99Ms} ms`,
+    verdict: l.p99Ms < HOSTILE_GOALS.healthP99Ms ? 'met' : 'NOT MET',
+  });
+}
+
 const totalMs = performance.now() - started;
 log(`done in ${fmt.ms(totalMs)}`);
 
@@ -314,6 +345,11 @@ if (bundles) {
       );
     }
   }
+}
+if (hostile) {
+  md.push(
+    `6. **Hostile bodies**: the sandbox in a child process (its default options, as \`billerkit-sandbox\` runs); from this process, each 1 MB body of distinct keys (\`"k0":1,"k1":1,…\`, \`<k0>1</k0>…\`, \`k0=1&…\`, after the signed fields of a real inquiry or none) POSTed ${hostile.bodies.length > 0 ? 'one at a time' : ''} over node:http, median and maximum of the repeats, and the largest answer. Then \`GET /__sandbox/health\` every 20 ms for 2 s with nobody else sending, and for ${hostile.loaded.seconds} s while four senders (IAK JSON and XML, signed and not) loop those bodies; p50/p99 of the probes' round trips (a failed or 10 s-timed-out probe counts as infinite). The prober and the senders share one process, so the figures include its wait for a core.`,
+  );
 }
 if (notes.length > 0) {
   md.push('');

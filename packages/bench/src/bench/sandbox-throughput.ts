@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { jakartaDateTime } from '@billerkit/core';
 import { espaySignature } from '@billerkit/signing';
 import autocannon from 'autocannon';
 import { BENCH_DIR, freePort, median, REPO_DIR, startNodeChild, stopChild } from './util.js';
@@ -40,14 +41,14 @@ const sandbox = await startSandbox({ logger: { error: () => {} } });
 console.log(JSON.stringify({ url: sandbox.url, credentials: sandbox.credentials }));
 `;
 
-interface Credentials {
+export interface Credentials {
   senderId: string;
   password: string;
   signatureKey: string;
   basicAuth: { username: string; password: string };
 }
 
-function requestFactory(credentials: Credentials) {
+export function requestFactory(credentials: Credentials) {
   let counter = 0;
   const run = Date.now().toString(36);
   const authorization = `Basic ${Buffer.from(`${credentials.basicAuth.username}:${credentials.basicAuth.password}`).toString('base64')}`;
@@ -59,7 +60,8 @@ function requestFactory(credentials: Credentials) {
       const rqUuid = `${credentials.senderId}AC${run}${counter}`;
       const fields = {
         rq_uuid: rqUuid,
-        rq_datetime: '2025-01-01 10:00:00',
+        // Now, in Jakarta time: the sandbox, like Espay, refuses a request dated outside a 5-minute window.
+        rq_datetime: jakartaDateTime(),
         sender_id: credentials.senderId,
         password: credentials.password,
         order_id: '880000000000',

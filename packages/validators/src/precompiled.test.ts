@@ -159,9 +159,8 @@ describe('precompiled validators', () => {
     }
   });
 
-  it('reach ajv’s verdict on every one-value mutation of the samples, and on them against every component', {
-    timeout: 600_000,
-  } /* a net against a hang, not a claim: fixed work, minutes only on a crowded machine */, () => {
+  // The timeout is a net against a hang, not a claim: fixed work that takes minutes only on a crowded machine.
+  it('reach ajv’s verdict on every one-value mutation of the samples, and on them against every component', { timeout: 600_000 }, () => {
     let checked = 0;
     let invalid = 0;
     for (const m of covered) {

@@ -6,14 +6,8 @@
  */
 import { request } from 'node:http';
 import { iakSign } from '@billerkit/signing';
-import { type Credentials, requestFactory } from './sandbox-throughput.js';
+import { type Credentials, requestFactory, SANDBOX_CHILD } from './sandbox-throughput.js';
 import { median, startNodeChild } from './util.js';
-
-const SANDBOX_CHILD = `
-const { startSandbox } = await import('@billerkit/sandbox');
-const sandbox = await startSandbox({ logger: { error: () => {} } });
-console.log(JSON.stringify({ url: sandbox.url, credentials: sandbox.credentials }));
-`;
 
 export interface BodyFigures {
   name: string;

@@ -348,7 +348,7 @@ if (bundles) {
 }
 if (hostile) {
   md.push(
-    `6. **Hostile bodies**: the sandbox in a child process (its default options, as \`billerkit-sandbox\` runs); from this process, each 1 MB body of distinct keys (\`"k0":1,"k1":1,…\`, \`<k0>1</k0>…\`, \`k0=1&…\`, after the signed fields of a real inquiry or none) POSTed ${hostile.bodies.length > 0 ? 'one at a time' : ''} over node:http, median and maximum of the repeats, and the largest answer. Then \`GET /__sandbox/health\` every 20 ms for 2 s with nobody else sending, and for ${hostile.loaded.seconds} s while four senders (IAK JSON and XML, signed and not) loop those bodies; p50/p99 of the probes' round trips (a failed or 10 s-timed-out probe counts as infinite). The prober and the senders share one process, so the figures include its wait for a core.`,
+    `6. **Hostile bodies**: the sandbox in a child process (its default options, as \`billerkit-sandbox\` runs); from this process, each 1 MB body of distinct keys (\`"k0":1,"k1":1,…\`, \`<k0>1</k0>…\`, \`k0=1&…\`, after the signed fields of a real inquiry or none) POSTed one at a time over node:http, median and maximum of the repeats, and the largest answer. Then \`GET /__sandbox/health\` every 20 ms for 2 s with nobody else sending, and for ${hostile.loaded.seconds} s while four senders (IAK JSON and XML, signed and not) loop those bodies; p50/p99 of the probes' round trips (a failed or 10 s-timed-out probe counts as infinite). The prober and the senders share one process, so the figures include its wait for a core.`,
   );
 }
 if (notes.length > 0) {

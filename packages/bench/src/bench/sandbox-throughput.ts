@@ -35,7 +35,8 @@ export interface ThroughputResult {
   body: string;
 }
 
-const SANDBOX_CHILD = `
+/** A child process that starts the sandbox with its default options and prints its URL and credentials. */
+export const SANDBOX_CHILD = `
 const { startSandbox } = await import('@billerkit/sandbox');
 const sandbox = await startSandbox({ logger: { error: () => {} } });
 console.log(JSON.stringify({ url: sandbox.url, credentials: sandbox.credentials }));
